@@ -1,0 +1,61 @@
+# Sourced by .ci/serve and .ci/test: makes sure this machine has what gradbook's
+# site and tests need, installing what it can and naming precisely what it can't.
+#   - Python >= 3.9 with the venv module
+#   - a virtual environment in .venv with gradbook (editable) and its docs/test tools
+#   - Graphviz's `dot` program, which renders every figure of the book
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+die() { printf 'gradbook setup: %s\n' "$*" >&2; exit 1; }
+
+# Run a system package manager as root, through sudo when we are not root.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else return 1; fi
+}
+
+# Install Debian/Ubuntu or Homebrew packages; $1 is what they are for, the rest are
+# "apt:NAME" / "brew:NAME" package names.
+system_install() {
+  local what=$1; shift
+  local apt_pkgs=() brew_pkgs=() p
+  for p in "$@"; do
+    case $p in apt:*) apt_pkgs+=("${p#apt:}") ;; brew:*) brew_pkgs+=("${p#brew:}") ;; esac
+  done
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "gradbook setup: installing ${apt_pkgs[*]} ($what) with apt-get" >&2
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null \
+      || die "could not install ${apt_pkgs[*]} ($what). Run: sudo apt-get install ${apt_pkgs[*]}"
+  elif command -v brew >/dev/null 2>&1; then
+    echo "gradbook setup: installing ${brew_pkgs[*]} ($what) with brew" >&2
+    brew install "${brew_pkgs[@]}" || die "could not install ${brew_pkgs[*]} ($what). Run: brew install ${brew_pkgs[*]}"
+  else
+    die "$what is missing and this is neither Debian/Ubuntu (apt-get) nor macOS with Homebrew (brew). Install it by hand and rerun."
+  fi
+}
+
+PY=${PYTHON:-python3}
+command -v "$PY" >/dev/null 2>&1 || die "no python3 on PATH. Install Python 3.9 or newer (https://www.python.org/downloads/) and rerun."
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 9))' \
+  || die "$("$PY" --version 2>&1) is too old; gradbook needs Python 3.9 or newer."
+
+command -v dot >/dev/null 2>&1 || system_install "Graphviz's dot program" apt:graphviz brew:graphviz
+command -v dot >/dev/null 2>&1 || die "Graphviz's dot program is still not on PATH; see https://graphviz.org/download/"
+
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    system_install "Python's venv module" "apt:python3-venv" "brew:python"
+    "$PY" -m venv .venv || die "could not create a virtual environment with $PY -m venv"
+  fi
+fi
+
+# Reinstall only when the dependency list changed, so a second run starts at once.
+stamp=.venv/.gradbook-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test,docs]"
+  touch "$stamp"
+fi
+export PATH="$PWD/.venv/bin:$PATH"

@@ -1,0 +1,12 @@
+"""gradbook: backpropagation, spelled out.
+
+The finished engine of the tutorial: a scalar ``Value`` with reverse-mode
+automatic differentiation, a tiny neural-net library on top, and the tools
+the book uses to draw and check graphs.
+"""
+
+from .engine import Value
+from .nn import MLP, Layer, Module, Neuron
+
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
+__version__ = "0.1.0"

@@ -1,0 +1,130 @@
+"""Random expression graphs: backward() agrees with finite differences, and with PyTorch.
+
+A graph is a small program: a list of steps, each applying an op to nodes made
+earlier (any earlier node, so sub-expressions are shared and reused). The same
+program is replayed on floats (finite differences), on Values (backward) and,
+when PyTorch is installed, on float64 tensors.
+"""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradbook import Value
+
+# Smooth ops only: a finite difference across a kink (relu at 0) says nothing.
+# Each is written once, against whatever scalar type it is given; `fn` holds the
+# library-specific functions (tanh, exp, ...) for floats, Values or tensors.
+BINARY = {
+    "add": lambda x, y, fn: x + y,
+    "sub": lambda x, y, fn: x - y,
+    "mul": lambda x, y, fn: x * y,
+    "div": lambda x, y, fn: x / (1 + y * y),  # denominator >= 1
+    "rsub": lambda x, y, fn: 1.5 - x * y,  # a reflected op
+    "pow": lambda x, y, fn: (1 + x * x) ** fn["tanh"](y),  # Value ** Value, base >= 1
+}
+UNARY = {
+    "tanh": lambda x, fn: fn["tanh"](x),
+    "sigmoid": lambda x, fn: fn["sigmoid"](x),
+    "exp": lambda x, fn: fn["exp"](fn["tanh"](x)),  # bounded argument: no overflow
+    "log": lambda x, fn: fn["log"](1 + x * x),
+    "square": lambda x, fn: x**2,
+    "neg": lambda x, fn: -x,
+    "rmul": lambda x, fn: 0.5 * x,
+}
+
+FLOAT_FN = {
+    "tanh": math.tanh,
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+    "exp": math.exp,
+    "log": math.log,
+}
+VALUE_FN = {"tanh": Value.tanh, "sigmoid": Value.sigmoid, "exp": Value.exp, "log": Value.log}
+
+
+@st.composite
+def programs(draw):
+    n_inputs = draw(st.integers(1, 4))
+    inputs = draw(st.lists(st.floats(-2, 2), min_size=n_inputs, max_size=n_inputs))
+    steps = []
+    for i in range(draw(st.integers(1, 12))):
+        pool = n_inputs + i
+        if draw(st.booleans()):
+            op = draw(st.sampled_from(sorted(BINARY)))
+            steps.append((op, draw(st.integers(0, pool - 1)), draw(st.integers(0, pool - 1))))
+        else:
+            steps.append((draw(st.sampled_from(sorted(UNARY))), draw(st.integers(0, pool - 1))))
+    return inputs, steps
+
+
+def run(program_steps, nodes, fn):
+    nodes = list(nodes)
+    for op, *args in program_steps:
+        if op in BINARY:
+            nodes.append(BINARY[op](nodes[args[0]], nodes[args[1]], fn))
+        else:
+            nodes.append(UNARY[op](nodes[args[0]], fn))
+    # Sum every node so that every step, not only the last, reaches the output.
+    out = nodes[0]
+    for node in nodes[1:]:
+        out = out + node
+    return out
+
+
+def finite_differences(steps, inputs, h=1e-6):
+    grads = []
+    for i in range(len(inputs)):
+        up, down = list(inputs), list(inputs)
+        up[i] += h
+        down[i] -= h
+        grads.append((run(steps, up, FLOAT_FN) - run(steps, down, FLOAT_FN)) / (2 * h))
+    return grads
+
+
+def backward_grads(steps, inputs, fn=VALUE_FN):
+    leaves = [Value(x) for x in inputs]
+    out = run(steps, leaves, fn)
+    out.backward()
+    return out.data, [leaf.grad for leaf in leaves]
+
+
+@settings(max_examples=300, deadline=None)
+@given(programs())
+def test_backward_matches_finite_differences(program):
+    inputs, steps = program
+    value, grads = backward_grads(steps, inputs)
+    assert value == pytest.approx(run(steps, inputs, FLOAT_FN), rel=1e-12, abs=1e-12)
+    # Central differences are good to about h**2 * f''' + eps * |f| / h.
+    tol = 1e-5 * (1 + abs(value))
+    for analytic, numeric in zip(grads, finite_differences(steps, inputs)):
+        assert analytic == pytest.approx(numeric, rel=1e-4, abs=tol)
+
+
+@settings(max_examples=200, deadline=None)
+@given(programs())
+def test_backward_matches_pytorch_float64(program):
+    torch = pytest.importorskip("torch", reason="PyTorch is an optional extra: pip install -e '.[torch]'")
+    inputs, steps = program
+    value, grads = backward_grads(steps, inputs)
+
+    leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
+    out = run(steps, leaves, {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "exp": torch.exp, "log": torch.log})
+    out.backward()
+    assert value == pytest.approx(out.item(), rel=1e-12, abs=1e-12)
+    for ours, theirs in zip(grads, leaves):
+        assert ours == pytest.approx(theirs.grad.item(), rel=1e-9, abs=1e-12)
+
+
+def test_the_property_test_can_fail():
+    """A wrong local derivative must be caught by the comparison above."""
+
+    def wrong_tanh(v):
+        out = v.tanh()
+        out._local = (1.0,)  # forgot the (1 - t**2)
+        return out
+
+    steps = [("tanh", 0)]
+    _, grads = backward_grads(steps, [0.7], VALUE_FN | {"tanh": wrong_tanh})
+    assert grads[0] != pytest.approx(finite_differences(steps, [0.7])[0], rel=1e-4)
