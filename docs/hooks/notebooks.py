@@ -1,0 +1,99 @@
+"""MkDocs hook: every chapter is also a Jupyter notebook, generated from its page.
+
+A chapter is a page whose file name starts with two digits ("03-manual-backprop.md").
+Its notebook has one code cell per ```python block and one Markdown cell for the
+prose between them, so the notebook can never drift from the page. The notebooks
+are written to a temporary folder, added to the site as notebooks/NN-name.ipynb
+(mkdocs-jupyter turns each into a page with a download button) and linked from
+the top of their chapter.
+"""
+
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+from markdown_it import MarkdownIt
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+CHAPTER = re.compile(r"^\d\d-[\w-]+\.md$")
+_PYTHON = {"python", "py", "python3"}
+_workdir = None
+
+
+def chapter_notebook(markdown, title_note):
+    """The notebook for one chapter's Markdown text."""
+    lines = markdown.splitlines(keepends=True)
+    cells, prose_start = [], 0
+
+    def add_prose(end):
+        text = "".join(lines[prose_start:end]).strip()
+        if text:
+            cells.append(nbformat.v4.new_markdown_cell(text))
+
+    for tok in MarkdownIt("commonmark").parse(markdown):
+        words = tok.info.split() if tok.type == "fence" else []
+        if words and words[0] in _PYTHON:
+            start, end = tok.map
+            add_prose(start)
+            cells.append(nbformat.v4.new_code_cell(tok.content.rstrip("\n")))
+            prose_start = end
+    add_prose(len(lines))
+    cells.insert(0, nbformat.v4.new_markdown_cell(title_note))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    # Cell ids are random by default; number them so every build writes the same bytes.
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    return nb
+
+
+NOTE = (
+    "*This notebook is generated from the chapter of the same name in "
+    "**gradbook: backpropagation, spelled out**. It needs the `gradbook` package "
+    "(`pip install -e .` in a clone of the repository, which brings the `graphviz` "
+    "package) and Graphviz's `dot` program (`apt-get install graphviz` or "
+    "`brew install graphviz`).*"
+)
+
+
+@event_priority(50)  # before mkdocs-jupyter (priority 0) turns .ipynb files into pages
+def on_files(files, config):
+    global _workdir
+    _workdir = tempfile.TemporaryDirectory(prefix="gradbook-notebooks-")
+    out = Path(_workdir.name)
+    (out / "notebooks").mkdir()
+    for f in list(files.documentation_pages()):
+        if not CHAPTER.match(f.src_uri):
+            continue
+        nb = chapter_notebook(Path(f.abs_src_path).read_text("utf8"), NOTE)
+        name = f"notebooks/{Path(f.src_uri).stem}.ipynb"
+        (out / name).write_text(nbformat.writes(nb) + "\n", "utf8")
+        files.append(File(name, str(out), config["site_dir"], config["use_directory_urls"]))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if not CHAPTER.match(page.file.src_uri):
+        return markdown
+    stem = Path(page.file.src_uri).stem
+    # mkdocs-jupyter copies the .ipynb beside its rendered page; raw HTML keeps
+    # MkDocs from treating the link as one to a page.
+    up = "../" if config["use_directory_urls"] else ""
+    link = f'<a href="{up}notebooks/{stem}/{stem}.ipynb" download>{stem}.ipynb</a>'
+    banner = (
+        '!!! tip "Run this chapter yourself"\n'
+        f"    Download it as a Jupyter notebook: {link}, or read the "
+        f"[notebook version](notebooks/{stem}.ipynb).\n\n"
+    )
+    # After the page's title, so the title stays the first heading.
+    head, sep, rest = markdown.partition("\n")
+    if head.startswith("# "):
+        return head + sep + "\n" + banner + rest
+    return banner + markdown
+
+
+def on_post_build(config):
+    if _workdir is not None:
+        _workdir.cleanup()

@@ -1,0 +1,67 @@
+"""The site as built: `mkdocs build --strict` passes and the pages hold what the book promises."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CHAPTERS = sorted(p for p in DOCS.glob("[0-9][0-9]-*.md"))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """Build the whole site once, strictly; every code block of the book runs here."""
+    out = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    # markdown-exec reports a failing block as a warning; --strict turns it into a
+    # failure, but check the log too so the reason is in the test report.
+    assert "WARNING" not in proc.stderr, proc.stderr
+    return out
+
+
+def page(site, md):
+    return (site / Path(md).stem / "index.html").read_text("utf8")
+
+
+def test_home_page_ran_its_block(site):
+    html = (site / "index.html").read_text("utf8")
+    assert "-8.0 6.0 -4.0" in html
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_built_without_a_failed_block(site, chapter):
+    html = page(site, chapter)
+    # markdown-exec puts a failing block's traceback into the page.
+    assert "Traceback (most recent call last)" not in html
+    assert 'class="admonition tip"' in html  # the notebook download banner
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_notebook_matches_its_page(site, chapter):
+    stem = chapter.stem
+    nb = json.loads((site / "notebooks" / stem / f"{stem}.ipynb").read_text("utf8"))
+    code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
+    fences = re.findall(r"^```python[^\n]*\n(.*?)^```", chapter.read_text("utf8"), re.S | re.M)
+    assert code == [f.rstrip("\n") for f in fences]
+    assert f'href="../notebooks/{stem}/{stem}.ipynb" download' in page(site, chapter)
+
+
+def test_no_session_is_shared_between_pages():
+    owners = {}
+    for md in DOCS.rglob("*.md"):
+        for session in set(re.findall(r'^```python[^\n]*session="([^"]+)"', md.read_text("utf8"), re.M)):
+            assert session not in owners, f"session {session!r} is used by {owners.get(session)} and {md}"
+            owners[session] = md
