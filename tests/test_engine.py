@@ -297,3 +297,13 @@ def test_numbers_from_other_libraries_are_accepted():
     assert Value(Fraction(1, 4)).data == 0.25
     with pytest.raises(TypeError):
         Value(Decimal("1.5"))  # Decimal is not numbers.Real
+
+
+def test_division_is_correctly_rounded():
+    assert (Value(7.0) / Value(10.0)).data == 7.0 / 10.0 == 0.7
+
+
+def test_children_without_local_derivatives_are_refused():
+    a = Value(3.0)
+    with pytest.raises(ValueError, match="one local derivative per child"):
+        Value(9.0, (a,), "sq")

@@ -5,8 +5,10 @@ automatic differentiation, a tiny neural-net library on top, and the tools
 the book uses to draw and check graphs.
 """
 
+from .check import gradcheck
 from .engine import Value
 from .nn import MLP, Layer, Module, Neuron
+from .viz import draw_dot, trace
 
-__all__ = ["Value", "Module", "Neuron", "Layer", "MLP"]
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "trace", "gradcheck"]
 __version__ = "0.1.0"

@@ -53,6 +53,8 @@ class Value:
         self._prev = tuple(_children)
         # d(self)/d(child) for each child, in the order of _prev.
         self._local = _local
+        if len(_local) != len(self._prev):
+            raise ValueError(f"Value needs one local derivative per child: {len(self._prev)} children, {len(_local)} given")
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
@@ -152,10 +154,11 @@ class Value:
         other = _coerce(other)
         if other is NotImplemented:
             return other
-        if other.data == 0.0:
+        y = other.data
+        if y == 0.0:
             raise ZeroDivisionError(f"{self!r} / {other!r}: division by zero")
-        inv = 1.0 / other.data
-        return Value(self.data * inv, (self, other), "/", _local=(inv, -self.data * inv * inv))
+        out = self.data / y
+        return Value(out, (self, other), "/", _local=(1.0 / y, -out / y))
 
     # 2 * v, 1 - v, 2 / v, 2 ** v: Python asks the Value on the right.
     def __radd__(self, other):

@@ -1,0 +1,232 @@
+import doctest
+import re
+
+import graphviz
+import pytest
+
+import gradbook.viz
+from gradbook import Value, draw_dot, trace
+from gradbook.viz import GraphvizNotFound, to_svg
+
+
+def lecture_graph():
+    """The lecture's L = (a*b + c) * f, after backward()."""
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = Value(-2.0, label="f")
+    L = d * f
+    L.label = "L"
+    L.backward()
+    return L
+
+
+def svg_texts(svg):
+    return re.findall(r"<text[^>]*>(.*?)</text>", svg)
+
+
+class Duck:
+    """The least a chapter's own Value needs: no label, no grad."""
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data = data
+        self._prev = tuple(_children)
+        self._op = _op
+
+
+# -- trace ----------------------------------------------------------------------
+
+
+def test_trace_order_is_depth_first_from_root_children_in_prev_order():
+    nodes, edges = trace(lecture_graph())
+    assert [n.label for n in nodes] == ["L", "d", "e", "a", "b", "c", "f"]
+    assert [(c.label, p.label) for c, p in edges] == [
+        ("d", "L"), ("f", "L"), ("e", "d"), ("c", "d"), ("a", "e"), ("b", "e"),
+    ]
+    assert isinstance(nodes, list) and isinstance(edges, list)
+
+
+def test_trace_visits_a_shared_node_once_but_keeps_one_edge_per_use():
+    a = Value(3.0, label="a")
+    nodes, edges = trace(a * a)
+    assert len(nodes) == 2
+    assert [c for c, _ in edges] == [a, a]
+
+
+def test_trace_handles_a_100000_deep_chain():
+    x = Value(0.0)
+    for _ in range(100_000):
+        x = x + 1.0
+    nodes, edges = trace(x)
+    assert len(nodes) == 200_001  # each step adds the sum and the constant 1.0
+    assert len(edges) == 200_000
+
+
+def test_trace_sorts_a_set_prev_so_the_order_does_not_depend_on_ids():
+    class SetValue(Duck):  # micrograd keeps _prev as a set
+        def __init__(self, data, children=(), op="", label=""):
+            super().__init__(data, (), op)
+            self._prev = set(children)
+            self.label = label
+
+    labels = list("jihgfedcba")
+    root = SetValue(0.0, [SetValue(1.0, label=s) for s in labels], "+")
+    nodes, _ = trace(root)
+    assert [n.label for n in nodes[1:]] == sorted(labels)
+
+
+def test_trace_works_on_unhashable_nodes():
+    class EqDuck(Duck):
+        def __eq__(self, other):  # defining __eq__ makes a class unhashable
+            return self.data == other.data
+
+    leaf = EqDuck(1.0)
+    nodes, _ = trace(EqDuck(2.0, (leaf, EqDuck(1.0)), "+"))
+    assert len(nodes) == 3 and nodes[1] is leaf
+
+
+# -- draw_dot: DOT source ------------------------------------------------------------
+
+
+def test_node_is_a_record_with_label_data_and_grad():
+    src = draw_dot(lecture_graph()).source
+    assert 'n0 [label="{ L | data -8.0000 | grad 1.0000 }" shape=record]' in src
+    assert '"{ a | data 2.0000 | grad 6.0000 }"' in src
+    # op node in front of its value, children into the op node
+    assert "n0_op -> n0" in src
+    assert "n1 -> n0_op" in src
+
+
+def test_same_graph_gives_the_same_dot_source():
+    g = lecture_graph()
+    assert draw_dot(g).source == draw_dot(g).source
+    # ids from the walk, not id(): a second, separately built graph matches too
+    assert draw_dot(lecture_graph()).source == draw_dot(g).source
+    assert str(id(g)) not in draw_dot(g).source
+
+
+def test_duck_typed_node_without_label_or_grad():
+    x = Duck(3.0)
+    y = Duck(6.0, (x, Duck(2.0)), "*")
+    src = draw_dot(y).source
+    assert '"{  | data 3.0000 | grad 0.0000 }"' in src
+    assert to_svg(y).count('class="node"') == 4  # three values and one op
+
+
+def test_highlight_fills_only_the_given_nodes():
+    L = lecture_graph()
+    d = L._prev[0]
+    lines = draw_dot(L, highlight=[d]).source.splitlines()
+    lit = [line for line in lines if "#ffd54f" in line]
+    assert len(lit) == 1 and "{ d |" in lit[0]
+
+
+def test_colours_work_on_light_and_dark_pages():
+    src = draw_dot(lecture_graph()).source
+    assert "bgcolor=transparent" in src
+    assert "fillcolor=white" in src and "style=filled" in src
+
+
+def test_rankdir():
+    assert "rankdir=TB" in draw_dot(Value(1.0), rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_dot(Value(1.0), rankdir="sideways")
+
+
+# -- rendering with the real dot -----------------------------------------------------
+
+
+def test_same_graph_gives_the_same_svg_bytes():
+    first = draw_dot(lecture_graph()).pipe(format="svg")
+    assert draw_dot(lecture_graph()).pipe(format="svg") == first
+    g = lecture_graph()
+    assert draw_dot(g).pipe(format="svg") == draw_dot(g).pipe(format="svg") == first
+
+
+def test_to_svg_is_inline_svg():
+    svg = to_svg(lecture_graph())
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg
+    assert to_svg(draw_dot(lecture_graph())) == svg
+
+
+@pytest.mark.parametrize(
+    "label, drawn",
+    [
+        ('|{}<>"\\', ["|{}&lt;&gt;&quot;\\"]),  # dot writes XML entities
+        ("x\\", ["x\\"]),  # a last backslash must not eat the closing quote
+        ("\\N", ["\\N"]),  # not dot's "node name" escape
+        ("a&lt;b", ["a&amp;lt;b"]),  # not read as an entity
+        ("two\nlines", ["two", "lines"]),
+        ("tab\there", ["tab here"]),
+    ],
+)
+def test_special_characters_in_a_label_are_drawn_as_written(label, drawn):
+    svg = to_svg(Value(1.0, label=label))
+    # one record with exactly three fields: the label did not split the box
+    assert svg_texts(svg) == drawn + ["data 1.0000", "grad 0.0000"]
+
+
+def test_special_characters_in_an_op_are_drawn_as_written():
+    svg = to_svg(Duck(1.0, (Duck(2.0),), '<f|{x}>"\\'))
+    assert "&lt;f|{x}&gt;&quot;\\" in svg_texts(svg)
+
+
+# -- without dot ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_dot(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory
+
+
+def test_missing_dot_says_how_to_install_it(no_dot):
+    g = draw_dot(lecture_graph())
+    assert g.source.startswith("digraph")  # the source needs no dot
+    for render in (g.pipe, lambda: to_svg(g), lambda: to_svg(lecture_graph())):
+        with pytest.raises(GraphvizNotFound) as err:
+            render()
+        message = str(err.value)
+        assert "apt-get install graphviz" in message
+        assert "brew install graphviz" in message
+        assert "https://graphviz.org/download/" in message
+        # still what graphviz itself raises, so old except clauses still work
+        assert isinstance(err.value, graphviz.ExecutableNotFound)
+        assert isinstance(err.value, RuntimeError)
+
+
+def test_docstring_examples():
+    assert doctest.testmod(gradbook.viz).failed == 0
+
+
+def test_show_prints_an_inline_figure_without_dot_ids(capsys):
+    from gradbook.viz import show
+
+    a = Value(2.0, label="a")
+    show(a * a + a)
+    out = capsys.readouterr().out
+    assert out.startswith('<div class="gb-figure">\n<svg')
+    assert out.count("<svg") == 1 and "data 6.0000" in out
+    assert ' id="node' not in out and ' id="edge' not in out and ' id="graph' not in out
+
+
+def test_show_matplotlib_figure_is_deterministic(capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gradbook.viz import show
+
+    outs = []
+    for _ in range(2):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1, 2], [0, 1, 4])
+        show(fig)
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1]
+    assert "<svg" in outs[0] and "<dc:date>" not in outs[0]
