@@ -10,7 +10,7 @@ replaces pytest-markdown-docs' default runner with one that keeps a namespace pe
 * run in page order (the normal test run), each block executes once, in the
   namespace left by the block before it: the same work as the build, linear in
   the length of a chapter;
-* run alone (``pytest "docs/03-manual-backprop.md::[CodeFence#5][line:80]"``), the
+* run alone (``pytest "docs/chapters/03-manual-backprop.md::[CodeFence#5][line:80]"``), the
   earlier blocks of its session are executed first, so any block can be rerun by
   itself.
 

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-CHAPTERS = sorted(p for p in DOCS.glob("[0-9][0-9]-*.md"))
+CHAPTERS = sorted(DOCS.glob("chapters/[0-9][0-9]-*.md"))
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +33,7 @@ def site(tmp_path_factory):
 
 
 def page(site, md):
-    return (site / Path(md).stem / "index.html").read_text("utf8")
+    return (site / "chapters" / Path(md).stem / "index.html").read_text("utf8")
 
 
 def test_home_page_ran_its_block(site):
@@ -56,7 +56,7 @@ def test_chapter_notebook_matches_its_page(site, chapter):
     code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
     fences = re.findall(r"^```python[^\n]*\n(.*?)^```", chapter.read_text("utf8"), re.S | re.M)
     assert code == [f.rstrip("\n") for f in fences]
-    assert f'href="../notebooks/{stem}/{stem}.ipynb" download' in page(site, chapter)
+    assert f'href="../../notebooks/{stem}/{stem}.ipynb" download' in page(site, chapter)
 
 
 def test_no_session_is_shared_between_pages():

@@ -230,3 +230,17 @@ def test_show_matplotlib_figure_is_deterministic(capsys):
         outs.append(capsys.readouterr().out)
     assert outs[0] == outs[1]
     assert "<svg" in outs[0] and "<dc:date>" not in outs[0]
+
+
+def test_show_steps_prints_one_content_tab_per_frame(capsys):
+    from gradbook.viz import show_steps
+
+    a = Value(2.0, label="a")
+    b = a * a
+    show_steps([("before", b), ('say "after"', b)])
+    out = capsys.readouterr().out
+    assert out.count('=== "') == 2 and "=== \"say 'after'\"" in out
+    assert out.count("<svg") == 2
+    # every line of a tab's body is indented, or Markdown ends the tab early
+    body = out.split("\n\n", 1)[1].split('=== "')[0]
+    assert all(line.startswith("    ") for line in body.splitlines() if line)

@@ -1,6 +1,6 @@
 """MkDocs hook: every chapter is also a Jupyter notebook, generated from its page.
 
-A chapter is a page whose file name starts with two digits ("03-manual-backprop.md").
+A chapter is a page docs/chapters/NN-slug.md ("chapters/03-manual-backprop.md").
 Its notebook has one code cell per ```python block and one Markdown cell for the
 prose between them, so the notebook can never drift from the page. The notebooks
 are written to a temporary folder, added to the site as notebooks/NN-name.ipynb
@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-CHAPTER = re.compile(r"^\d\d-[\w-]+\.md$")
+CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
 _PYTHON = {"python", "py", "python3"}
 _workdir = None
 
@@ -80,12 +80,12 @@ def on_page_markdown(markdown, page, config, files):
     stem = Path(page.file.src_uri).stem
     # mkdocs-jupyter copies the .ipynb beside its rendered page; raw HTML keeps
     # MkDocs from treating the link as one to a page.
-    up = "../" if config["use_directory_urls"] else ""
+    up = "../../" if config["use_directory_urls"] else "../"
     link = f'<a href="{up}notebooks/{stem}/{stem}.ipynb" download>{stem}.ipynb</a>'
     banner = (
         '!!! tip "Run this chapter yourself"\n'
         f"    Download it as a Jupyter notebook: {link}, or read the "
-        f"[notebook version](notebooks/{stem}.ipynb).\n\n"
+        f"[notebook version](../notebooks/{stem}.ipynb).\n\n"
     )
     # After the page's title, so the title stays the first heading.
     head, sep, rest = markdown.partition("\n")

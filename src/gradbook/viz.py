@@ -22,7 +22,7 @@ import sys
 
 import graphviz
 
-__all__ = ["trace", "draw_dot", "to_svg", "show", "GraphvizNotFound"]
+__all__ = ["trace", "draw_dot", "to_svg", "show", "show_steps", "GraphvizNotFound"]
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is needed to render graphs but was not found on PATH. "
@@ -253,3 +253,24 @@ def show(obj, **kwargs):
         display(SVG(svg))
     else:
         print(f'<div class="gb-figure">\n{svg}</div>')
+
+
+def show_steps(frames, **kwargs):
+    """Show a sequence of figures, one per step, as a set of tabs.
+
+    ``frames`` is a list of ``(title, figure)`` pairs, each figure anything
+    ``show`` takes. On a book page (a markdown-exec block *without* ``html="1"``,
+    so the printed Markdown is rendered) the frames become Material content
+    tabs; in a notebook each frame is displayed under its title.
+    """
+    frames = [(str(title), _figure_svg(fig, **kwargs)) for title, fig in frames]
+    if _in_notebook():
+        from IPython.display import SVG, Markdown, display
+
+        for title, svg in frames:
+            display(Markdown(f"**{title}**"), SVG(svg))
+        return
+    for title, svg in frames:
+        body = "\n".join("    " + line for line in svg.splitlines())
+        title = title.replace('"', "'")  # the tab title sits in double quotes
+        print(f'=== "{title}"\n\n    <div class="gb-figure">\n{body}\n    </div>\n')
