@@ -1,10 +1,7 @@
 """The site as built: `mkdocs build --strict` passes and the pages hold what the book promises."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,24 +9,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 CHAPTERS = sorted(DOCS.glob("chapters/[0-9][0-9]-*.md"))
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """Build the whole site once, strictly; every code block of the book runs here."""
-    out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    # markdown-exec reports a failing block as a warning; --strict turns it into a
-    # failure, but check the log too so the reason is in the test report.
-    assert "WARNING" not in proc.stderr, proc.stderr
-    return out
 
 
 def page(site, md):

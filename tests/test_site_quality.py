@@ -1,0 +1,184 @@
+"""What a reader's browser gets: no broken links, nothing fetched from elsewhere,
+the same bytes on every build, and no code block that escapes testing."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from conftest import ROOT, build_site
+
+DOCS = ROOT / "docs"
+
+
+class _Refs(HTMLParser):
+    """The ids a page defines and the URLs it refers to, by tag."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.refs = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key) and (key == "id" or tag == "a"):
+                self.ids.add(attrs[key])
+        for key in ("href", "src"):
+            if attrs.get(key) is not None:
+                self.refs.append((tag, attrs.get("rel") or "", attrs[key]))
+
+
+def parse(path, _cache={}):
+    if path not in _cache:
+        p = _Refs()
+        p.feed(path.read_text("utf8"))
+        _cache[path] = p
+    return _cache[path]
+
+
+def pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def is_external(url):
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.scheme not in ("data", "blob")) or url.startswith("//")
+
+
+def target_file(site, page, url):
+    """The file in the built site that a relative URL on `page` points to."""
+    base = "/" + page.relative_to(site).as_posix()
+    path = unquote(urlsplit(urljoin(base, url)).path)
+    f = site / path.lstrip("/")
+    if path.endswith("/") or f.is_dir():
+        f = f / "index.html"
+    return f
+
+
+def test_no_broken_internal_links_or_anchors(site):
+    broken, external = [], set()
+    for page in pages(site):
+        for tag, _, url in parse(page).refs:
+            if is_external(url):
+                external.add(url)
+                continue
+            if url.startswith(("data:", "blob:", "javascript:")):
+                continue
+            f = page if url.startswith("#") else target_file(site, page, url)
+            if not f.exists():
+                broken.append(f"{page.relative_to(site)}: <{tag}> {url} -> no file {f.relative_to(site)}")
+                continue
+            fragment = urlsplit(url).fragment
+            if fragment and f.suffix == ".html" and unquote(fragment) not in parse(f).ids:
+                broken.append(f"{page.relative_to(site)}: {url} -> no id {fragment!r} in {f.relative_to(site)}")
+    # External links are not followed offline; they are listed in the report.
+    print("external links, not checked offline:", *sorted(external), sep="\n  ")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_checker_finds_a_broken_link(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<a href="../b/">b</a><a href="#top">t</a><p id="here"></p>')
+    page = tmp_path / "a" / "index.html"
+    refs = parse(page).refs
+    assert not target_file(tmp_path, page, refs[0][2]).exists()
+    assert "top" not in parse(page).ids and "here" in parse(page).ids
+
+
+def test_every_resource_is_served_by_the_site_itself(site):
+    """Offline-ready: scripts, styles, fonts and images all come from the site."""
+    leaks = []
+    for page in pages(site):
+        for tag, rel, url in parse(page).refs:
+            if is_external(url) and (tag != "a" and not (tag == "link" and rel in ("canonical",))):
+                leaks.append(f"{page.relative_to(site)}: <{tag} rel={rel!r}> {url}")
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"""(?:url\(|@import\s+)['"]?([^'")\s]+)""", css.read_text("utf8")):
+            if is_external(url):
+                leaks.append(f"{css.relative_to(site)}: {url}")
+    assert not leaks, "\n".join(leaks)
+    assert "fonts.googleapis.com" not in (site / "index.html").read_text("utf8")
+
+
+def test_math_is_rendered_by_the_sites_own_katex(site):
+    html = (site / "index.html").read_text("utf8")
+    assert 'src="assets/katex/katex.min.js"' in html
+    assert (site / "assets/katex/fonts/KaTeX_Main-Regular.woff2").exists()
+
+
+def test_two_builds_give_byte_identical_pages(site, tmp_path):
+    again = build_site(tmp_path / "again")
+    differ = []
+    for page in pages(site):
+        twin = again / page.relative_to(site)
+        if not twin.exists() or twin.read_bytes() != page.read_bytes():
+            differ.append(str(page.relative_to(site)))
+    for nb in site.rglob("*.ipynb"):
+        if (again / nb.relative_to(site)).read_bytes() != nb.read_bytes():
+            differ.append(str(nb.relative_to(site)))
+    assert not differ, "pages that changed between two builds: " + ", ".join(differ)
+
+
+# -- every code block is tested, or says why not --------------------------------
+
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+MARK = re.compile(r"<!--\s*untested:\s*\S.*-->")
+
+
+def code_blocks(text):
+    """Every fenced block of a Markdown text, nested or indented ones included:
+    (line number, indent, info string, the line before it)."""
+    blocks, open_fence, lines = [], None, text.splitlines()
+    for i, line in enumerate(lines):
+        m = FENCE.match(line)
+        if open_fence:
+            if m and m["fence"][0] == open_fence[0] and len(m["fence"]) >= len(open_fence) and not m["info"].strip():
+                open_fence = None
+            continue
+        if m:
+            open_fence = m["fence"]
+            before = next((l for l in reversed(lines[:i]) if l.strip()), "")
+            blocks.append((i + 1, m["indent"], m["info"].strip(), before.strip()))
+    return blocks
+
+
+def classify(indent, info, before):
+    words = info.split()
+    if words and words[0] in ("python", "py", "python3"):
+        if indent:
+            return "UNTESTED: an indented Python block (in an admonition or tab) is not collected"
+        if 'exec="on"' not in info:
+            return 'UNTESTED: a Python block without exec="on" runs in tests but not in the build'
+        return "tested"
+    return "marked" if MARK.search(before) else f"UNTESTED: a {words[0] if words else 'plain'} block with no <!-- untested: reason --> before it"
+
+
+def test_every_code_block_in_docs_is_tested_or_marked():
+    counts, problems = {}, []
+    for md in sorted(DOCS.rglob("*.md")):
+        for line, indent, info, before in code_blocks(md.read_text("utf8")):
+            kind = classify(indent, info, before)
+            counts[kind.split(":")[0]] = counts.get(kind.split(":")[0], 0) + 1
+            if kind.startswith("UNTESTED"):
+                problems.append(f"{md.relative_to(ROOT)}:{line}: {kind}")
+    print(f"code blocks in docs/: {counts}")
+    assert counts.get("tested", 0) > 0
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ('```python exec="on" session="x"\nprint(1)\n```', "tested"),
+        ('!!! note\n    ```python exec="on"\n    print(1)\n    ```', "UNTESTED"),
+        ("```python\nprint(1)\n```", "UNTESTED"),
+        ("```bash\nls\n```", "UNTESTED"),
+        ("<!-- untested: shell, shown for the reader -->\n```bash\nls\n```", "marked"),
+        ('````markdown\n```python exec="on"\n```\n````', "UNTESTED"),  # the outer one counts
+    ],
+)
+def test_block_classifier(text, kind):
+    (block,) = code_blocks(text)
+    assert classify(*block[1:]).startswith(kind)
