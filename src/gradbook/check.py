@@ -27,9 +27,10 @@ def numeric_grads(f, inputs, h=1e-6):
 
     ``f`` takes a list of floats and returns a ``Value`` or a float.
 
-    >>> f = lambda x: x[0] * x[0] + 3 * x[1]
-    >>> [round(g, 6) for g in numeric_grads(f, [2.0, 5.0])]
-    [4.0, 3.0]
+    Examples:
+        >>> f = lambda x: x[0] * x[0] + 3 * x[1]
+        >>> [round(g, 6) for g in numeric_grads(f, [2.0, 5.0])]
+        [4.0, 3.0]
     """
     if not h > 0:
         raise ValueError(f"h must be a positive step, got {h!r}")
@@ -44,7 +45,13 @@ def numeric_grads(f, inputs, h=1e-6):
 
 
 class GradRow(NamedTuple):
-    """One input's gradient, from ``backward()`` and from finite differences."""
+    """One input's gradient, from ``backward()`` and from finite differences.
+
+    Examples:
+        >>> row = gradcheck(lambda v: v[0] * v[0], [3.0]).rows[0]
+        >>> row.name, row.analytic, row.ok
+        ('x0', 6.0, True)
+    """
 
     name: str
     analytic: float
@@ -55,7 +62,13 @@ class GradRow(NamedTuple):
 
 @dataclass
 class GradcheckResult:
-    """What ``gradcheck`` found; true when every gradient matches."""
+    """What ``gradcheck`` found; true when every gradient matches.
+
+    Examples:
+        >>> result = gradcheck(lambda v: v[0] * v[1], [2.0, 3.0], names=["a", "b"])
+        >>> bool(result), [row.name for row in result.rows]
+        (True, ['a', 'b'])
+    """
 
     rows: List[GradRow]
     rtol: float
@@ -69,7 +82,12 @@ class GradcheckResult:
         return self.ok
 
     def report(self, show_all=False):
-        """A table of the gradients that do not match, or of all with ``show_all``."""
+        """A table of the gradients that do not match, or of all with ``show_all``.
+
+        Examples:
+            >>> print(gradcheck(lambda v: v[0] * v[0], [3.0]).report())
+            gradcheck: all 1 gradients match (rtol=1e-05, atol=1e-06)
+        """
         bad = [row for row in self.rows if not row.ok]
         shown = self.rows if show_all else bad
         n = len(self.rows)
@@ -97,11 +115,12 @@ def gradcheck(f, inputs, h=1e-6, rtol=1e-5, atol=1e-6, *, names=None, raise_on_f
     ``|analytic - numeric| <= atol + rtol * |numeric|``. With
     ``raise_on_fail=True`` a mismatch raises ``AssertionError`` with the report.
 
-    >>> r = gradcheck(lambda v: (v[0] * v[1]).tanh(), [0.5, -1.0], names=["x", "w"])
-    >>> r.ok
-    True
-    >>> [round(row.analytic, 4) for row in r.rows]
-    [-0.7864, 0.3932]
+    Examples:
+        >>> r = gradcheck(lambda v: (v[0] * v[1]).tanh(), [0.5, -1.0], names=["x", "w"])
+        >>> r.ok
+        True
+        >>> [round(row.analytic, 4) for row in r.rows]
+        [-0.7864, 0.3932]
     """
     xs = [float(x) for x in inputs]
     names = [f"x{i}" for i in range(len(xs))] if names is None else [str(n) for n in names]

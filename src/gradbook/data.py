@@ -25,11 +25,12 @@ def make_moons(n=100, noise=0.1, seed=0):
     inner one (label +1). Each coordinate gets Gaussian noise of standard
     deviation ``noise``.
 
-    >>> X, y = make_moons(4, noise=0.0)
-    >>> [[round(v, 3) for v in p] for p in X]
-    [[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]]
-    >>> y
-    [-1, -1, 1, 1]
+    Examples:
+        >>> X, y = make_moons(4, noise=0.0)
+        >>> [[round(v, 3) for v in p] for p in X]
+        [[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]]
+        >>> y
+        [-1, -1, 1, 1]
     """
     if isinstance(n, bool) or not isinstance(n, Integral):
         raise TypeError(f"n must be an int (the number of points), got {type(n).__name__}: {n!r}")

@@ -31,15 +31,16 @@ def _as_float(data):
 class Value:
     """A scalar in a computation graph.
 
-    >>> a = Value(2.0, label="a")
-    >>> b = a * a + 1
-    >>> b.backward()
-    >>> b.data, a.grad
-    (5.0, 4.0)
-
     NaN and infinity are accepted and follow IEEE-754 arithmetic, as in PyTorch:
     ``Value(float("nan")) * 2`` is a NaN Value, and a NaN anywhere in a graph
     makes the gradients that pass through it NaN.
+
+    Examples:
+        >>> a = Value(2.0, label="a")
+        >>> b = a * a + 1
+        >>> b.backward()
+        >>> b.data, a.grad
+        (5.0, 4.0)
     """
 
     __slots__ = ("data", "grad", "label", "_op", "_prev", "_local")
@@ -91,6 +92,16 @@ class Value:
         Gradients *accumulate*: a second call adds to what is there (the root's
         own grad is reset to 1 each call, as in micrograd). Zero them first,
         for example with ``Module.zero_grad()``, to start again.
+
+        Examples:
+            >>> a = Value(3.0)
+            >>> b = a + a
+            >>> b.backward()
+            >>> a.grad
+            2.0
+            >>> b.backward()  # no zeroing in between: it adds up
+            >>> a.grad
+            4.0
         """
         topo = self._topo()
         self.grad = 1.0
@@ -177,6 +188,13 @@ class Value:
         return _reflect(other, self, Value.__pow__)
 
     def exp(self):
+        """``e ** self``; its slope is itself.
+
+        Examples:
+            >>> y = Value(0.0).exp()
+            >>> y.data
+            1.0
+        """
         x = self.data
         try:
             out = math.exp(x)
@@ -185,22 +203,52 @@ class Value:
         return Value(out, (self,), "exp", _local=(out,))
 
     def log(self):
+        """The natural logarithm; ``ValueError`` unless ``self.data > 0``.
+
+        Examples:
+            >>> x = Value(2.0)
+            >>> y = x.log()
+            >>> y.backward()
+            >>> x.grad
+            0.5
+        """
         x = self.data
         if not x > 0:
             raise ValueError(f"Value({x}).log(): the logarithm needs a positive number")
         return Value(math.log(x), (self,), "log", _local=(1.0 / x,))
 
     def tanh(self):
+        """The hyperbolic tangent, squashing any number into (-1, 1).
+
+        Examples:
+            >>> x = Value(1000.0)
+            >>> y = x.tanh()
+            >>> y.backward()
+            >>> y.data, x.grad
+            (1.0, 0.0)
+        """
         # math.tanh saturates to +-1 instead of overflowing the way
         # (exp(2x) - 1) / (exp(2x) + 1) does for x beyond ~355.
         t = math.tanh(self.data)
         return Value(t, (self,), "tanh", _local=(1.0 - t * t,))
 
     def relu(self):
+        """``max(0, self)``: the gradient passes where the input is positive.
+
+        Examples:
+            >>> Value(-2.0).relu().data, Value(3.0).relu().data
+            (0.0, 3.0)
+        """
         x = self.data
         return Value(x if x > 0 else 0.0, (self,), "ReLU", _local=(1.0 if x > 0 else 0.0,))
 
     def sigmoid(self):
+        """``1 / (1 + exp(-self))``, computed so that it never overflows.
+
+        Examples:
+            >>> Value(0.0).sigmoid().data, Value(-1000.0).sigmoid().data
+            (0.5, 0.0)
+        """
         x = self.data
         # Only ever exp of a non-positive number, so it cannot overflow.
         if x >= 0:

@@ -29,17 +29,59 @@ def _rng(rng):
 
 
 class Module:
+    """Anything with parameters: the base of ``Neuron``, ``Layer`` and ``MLP``.
+
+    Examples:
+        >>> class Scale(Module):
+        ...     def __init__(self):
+        ...         self.k = Value(2.0)
+        ...     def __call__(self, x):
+        ...         return self.k * x
+        ...     def parameters(self):
+        ...         return [self.k]
+        >>> model = Scale()
+        >>> model(3.0).backward()
+        >>> model.k.grad
+        3.0
+    """
+
     def zero_grad(self):
-        """Set the gradient of every parameter to zero (before each backward pass)."""
+        """Set the gradient of every parameter to zero (before each backward pass).
+
+        ``backward()`` adds to ``grad``, so without this each training step
+        would use the sum of all earlier gradients.
+
+        Examples:
+            >>> n = Neuron(2, rng=0)
+            >>> n([1.0, 2.0]).backward()
+            >>> n.zero_grad()
+            >>> [p.grad for p in n.parameters()]
+            [0.0, 0.0, 0.0]
+        """
         for p in self.parameters():
             p.grad = 0.0
 
     def parameters(self):
+        """Every ``Value`` this module learns, as a list (weights, then biases).
+
+        Examples:
+            >>> len(MLP(3, [4, 4, 1], rng=0).parameters())
+            41
+        """
         return []
 
 
 class Neuron(Module):
-    """``activation(w . x + b)``, or just ``w . x + b`` when ``nonlin`` is false."""
+    """``activation(w . x + b)``, or just ``w . x + b`` when ``nonlin`` is false.
+
+    Examples:
+        >>> n = Neuron(2, activation="tanh", rng=0)
+        >>> out = n([1.0, -2.0])
+        >>> -1 < out.data < 1
+        True
+        >>> n
+        TanhNeuron(2)
+    """
 
     def __init__(self, nin, nonlin=True, activation="relu", rng=None):
         if activation not in _ACTIVATIONS:
@@ -60,6 +102,7 @@ class Neuron(Module):
         return _ACTIVATIONS[self.activation](act) if self.nonlin else act
 
     def parameters(self):
+        """The weights, then the bias."""
         return self.w + [self.b]
 
     def __repr__(self):
@@ -72,6 +115,11 @@ class Layer(Module):
 
     Returns a list of outputs, or a single ``Value`` when ``nout == 1``
     (micrograd's convenience); a following layer accepts either.
+
+    Examples:
+        >>> layer = Layer(3, 2, rng=0)
+        >>> len(layer([1.0, 2.0, 3.0]))
+        2
     """
 
     def __init__(self, nin, nout, rng=None, **kwargs):
@@ -83,6 +131,7 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def parameters(self):
+        """Every neuron's parameters, neuron by neuron."""
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self):
@@ -90,7 +139,15 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """Layers of sizes ``nouts`` after ``nin`` inputs; the last layer is linear."""
+    """Layers of sizes ``nouts`` after ``nin`` inputs; the last layer is linear.
+
+    Examples:
+        >>> model = MLP(2, [16, 16, 1], rng=1337)
+        >>> score = model([0.5, -0.5])
+        >>> score.backward()
+        >>> len(model.parameters()), type(score).__name__
+        (337, 'Value')
+    """
 
     def __init__(self, nin, nouts, activation="relu", rng=None):
         r = _rng(rng)
@@ -106,6 +163,7 @@ class MLP(Module):
         return x
 
     def parameters(self):
+        """Every layer's parameters, first layer first."""
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self):

@@ -42,6 +42,10 @@ class GraphvizNotFound(graphviz.ExecutableNotFound):
 
     A subclass of graphviz's own error (itself a ``RuntimeError``), so code
     that already catches that one keeps working.
+
+    Examples:
+        >>> print(GraphvizNotFound())  # doctest: +ELLIPSIS
+        Graphviz's `dot` program is needed ... `sudo apt-get install graphviz` ...
     """
 
     def __init__(self, message=INSTALL_HINT):
@@ -68,13 +72,14 @@ def trace(root):
     each edge is a ``(child, parent)`` pair, one per entry of ``_prev`` (so
     ``a * a`` has two edges from ``a``).
 
-    >>> from gradbook import Value
-    >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
-    >>> nodes, edges = trace(a * b)
-    >>> [n.label for n in nodes]
-    ['', 'a', 'b']
-    >>> [(c.label, p._op) for c, p in edges]
-    [('a', '*'), ('b', '*')]
+    Examples:
+        >>> from gradbook import Value
+        >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
+        >>> nodes, edges = trace(a * b)
+        >>> [n.label for n in nodes]
+        ['', 'a', 'b']
+        >>> [(c.label, p._op) for c, p in edges]
+        [('a', '*'), ('b', '*')]
     """
     nodes, edges, seen = [], [], set()
     stack = [root]
@@ -99,8 +104,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def _escape(text):
     r"""Text for a DOT record label that dot will draw exactly as written.
 
-    >>> print(_escape('a|b{c}'))
-    a\|b\{c\}
+    Examples:
+        >>> print(_escape('a|b{c}'))
+        a\|b\{c\}
     """
     text = str(text).replace("&", "&amp;")  # dot reads "&lt;" as an entity
     text = _SPECIAL.sub(r"\\\1", text)
@@ -139,22 +145,23 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=()):
     nodes in ``highlight`` are filled with a colour (for step-by-step
     backprop figures). ``.source`` needs nothing; rendering needs ``dot``.
 
-    >>> from gradbook import Value
-    >>> a = Value(2.0, label="a")
-    >>> b = a * 3.0; b.label = "b"
-    >>> print(draw_dot(b).source)  # doctest: +NORMALIZE_WHITESPACE
-    digraph {
-        graph [bgcolor=transparent rankdir=LR]
-        node [color=black fillcolor=white fontcolor=black style=filled]
-        edge [color="#888888"]
-        n0 [label="{ b | data 6.0000 | grad 0.0000 }" shape=record]
-        n0_op [label="*" fontsize=12 height=0.3 width=0.3]
-        n0_op -> n0
-        n1 [label="{ a | data 2.0000 | grad 0.0000 }" shape=record]
-        n2 [label="{  | data 3.0000 | grad 0.0000 }" shape=record]
-        n1 -> n0_op
-        n2 -> n0_op
-    }
+    Examples:
+        >>> from gradbook import Value
+        >>> a = Value(2.0, label="a")
+        >>> b = a * 3.0; b.label = "b"
+        >>> print(draw_dot(b).source)  # doctest: +NORMALIZE_WHITESPACE
+        digraph {
+            graph [bgcolor=transparent rankdir=LR]
+            node [color=black fillcolor=white fontcolor=black style=filled]
+            edge [color="#888888"]
+            n0 [label="{ b | data 6.0000 | grad 0.0000 }" shape=record]
+            n0_op [label="*" fontsize=12 height=0.3 width=0.3]
+            n0_op -> n0
+            n1 [label="{ a | data 2.0000 | grad 0.0000 }" shape=record]
+            n2 [label="{  | data 3.0000 | grad 0.0000 }" shape=record]
+            n1 -> n0_op
+            n2 -> n0_op
+        }
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
@@ -191,9 +198,10 @@ def to_svg(graph, **kwargs):
     anything graphviz can pipe, such as a ``Digraph``. The XML prolog and doctype are left out, so the
     result starts with ``<svg``. Raises ``GraphvizNotFound`` without ``dot``.
 
-    >>> from gradbook import Value
-    >>> to_svg(Value(1.0, label="x")).startswith("<svg")
-    True
+    Examples:
+        >>> from gradbook import Value
+        >>> to_svg(Value(1.0, label="x")).startswith("<svg")
+        True
     """
     if not hasattr(graph, "pipe"):
         graph = draw_dot(graph, **kwargs)
@@ -238,13 +246,13 @@ def show(obj, **kwargs):
     how a book page built with markdown-exec (``html="1"``) shows it. Keyword
     arguments go to ``draw_dot`` for a root node.
 
-    ```python
-    from gradbook import Value
-    from gradbook.viz import show
-
-    x = Value(2.0, label="x")
-    show(x * x)  # prints <div class="gb-figure"><svg ...
-    ```
+    Examples:
+        >>> from gradbook import Value
+        >>> x = Value(2.0, label="x")
+        >>> show(x * x)  # doctest: +ELLIPSIS
+        <div class="gb-figure">
+        <svg ...data 4.0000...</svg>
+        </div>
     """
     svg = _figure_svg(obj, **kwargs)
     if _in_notebook():
@@ -262,6 +270,17 @@ def show_steps(frames, **kwargs):
     ``show`` takes. On a book page (a markdown-exec block *without* ``html="1"``,
     so the printed Markdown is rendered) the frames become Material content
     tabs; in a notebook each frame is displayed under its title.
+
+    Examples:
+        >>> from gradbook import Value
+        >>> y = Value(2.0, label="x") * 3
+        >>> show_steps([("forward", y), ("after backward", y)])  # doctest: +ELLIPSIS
+        === "forward"
+        <BLANKLINE>
+            <div class="gb-figure">
+            <svg ...
+        === "after backward"
+        ...
     """
     frames = [(str(title), _figure_svg(fig, **kwargs)) for title, fig in frames]
     if _in_notebook():
