@@ -3,6 +3,7 @@
 #   - Python >= 3.9 with the venv module
 #   - a virtual environment in .venv with gradbook (editable) and its docs/test tools
 #   - Graphviz's `dot` program, which renders every figure of the book
+#   - Chromium, which the browser tests drive (only for .ci/test)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,7 +22,8 @@ system_install() {
   local what=$1; shift
   local apt_pkgs=() brew_pkgs=() p
   for p in "$@"; do
-    case $p in apt:*) apt_pkgs+=("${p#apt:}") ;; brew:*) brew_pkgs+=("${p#brew:}") ;; esac
+    # shellcheck disable=SC2206 # "brew:--cask chromium" is two words on purpose
+    case $p in apt:*) apt_pkgs+=("${p#apt:}") ;; brew:*) brew_pkgs+=(${p#brew:}) ;; esac
   done
   if command -v apt-get >/dev/null 2>&1; then
     echo "gradbook setup: installing ${apt_pkgs[*]} ($what) with apt-get" >&2
@@ -42,6 +44,19 @@ command -v "$PY" >/dev/null 2>&1 || die "no python3 on PATH. Install Python 3.9 
 
 command -v dot >/dev/null 2>&1 || system_install "Graphviz's dot program" apt:graphviz brew:graphviz
 command -v dot >/dev/null 2>&1 || die "Graphviz's dot program is still not on PATH; see https://graphviz.org/download/"
+
+find_chromium() {
+  local c
+  for c in "${GRADBOOK_CHROMIUM:-}" chromium chromium-browser google-chrome \
+           "/Applications/Chromium.app/Contents/MacOS/Chromium"; do
+    [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+if [ "${GRADBOOK_NEEDS_BROWSER:-0}" = 1 ] && ! find_chromium; then
+  system_install "Chromium, for the browser tests" apt:chromium "brew:--cask chromium"
+  find_chromium || die "no Chromium found for the browser tests; install it, or point GRADBOOK_CHROMIUM at a Chromium or Chrome binary"
+fi
 
 if [ ! -x .venv/bin/python ]; then
   if ! "$PY" -m venv .venv 2>/dev/null; then

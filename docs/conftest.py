@@ -22,26 +22,10 @@ The convention a chapter follows is written in docs/contributing.md.
 
 import contextlib
 import io
-import re
 from pathlib import Path
 
-from markdown_it import MarkdownIt
+from blocks import fences  # docs/hooks/blocks.py; pytest's pythonpath has docs/hooks
 from pytest_markdown_docs._runners import DefaultRunner, register_runner
-
-_OPTION = re.compile(r'(\w+)="([^"]*)"')
-_PYTHON = {"python", "py", "python3"}
-
-
-def fences(path):
-    """The python fences of a Markdown file: (first code line, options, code) each."""
-    tokens = MarkdownIt("commonmark").parse(Path(path).read_text("utf8"))
-    out = []
-    for tok in tokens:
-        words = tok.info.split() if tok.type == "fence" else []
-        if words and words[0] in _PYTHON:
-            out.append((tok.map[0] + 1, dict(_OPTION.findall(tok.info)), tok.content))
-    return out
-
 
 def _exec(code, path, start_line, namespace):
     # Leading newlines put the block's lines at their place in the .md file, so
@@ -70,31 +54,31 @@ class SessionRunner(DefaultRunner):
         if path not in self.fences:
             self.fences[path] = fences(path)
         blocks = self.fences[path]
-        line, options, _ = next(b for b in blocks if b[0] == test.start_line)
-        session = options.get("session")
+        line = test.start_line
+        session = next(b for b in blocks if b.start_line == line).options.get("session")
         if session is None:
             return super().runtest(test, args, asyncio_runner=asyncio_runner)
 
-        chain = [b for b in blocks if b[1].get("session") == session]
-        index = next(i for i, b in enumerate(chain) if b[0] == line)
+        chain = [b for b in blocks if b.options.get("session") == session]
+        index = next(i for i, b in enumerate(chain) if b.start_line == line)
         state = self.sessions.get((path, session))
         if state is None or state[1] > index:
             state = self.sessions[(path, session)] = [args, 0, None]
         namespace = state[0]
         # Catch up: the earlier blocks of this session that have not run yet.
         while state[1] < index:
-            start, _, code = chain[state[1]]
+            earlier = chain[state[1]]
             state[1] += 1
             if state[2] is None:
                 try:
-                    _exec(code, path, start, namespace)
+                    _exec(earlier.code, path, earlier.start_line, namespace)
                 except Exception:
-                    state[2] = start
+                    state[2] = earlier.start_line
         if state[2] is not None:
             raise EarlierBlockFailed(f"block at line {state[2]} of {path.name}, session {session!r}, failed")
         state[1] = index + 1
         try:
-            _exec(chain[index][2], path, line, namespace)
+            _exec(chain[index].code, path, line, namespace)
         except Exception:
             state[2] = line
             raise

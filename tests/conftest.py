@@ -1,29 +1,8 @@
 """Shared fixtures: the site, built once per test session."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def build_site(out):
-    """`mkdocs build --strict` into `out`; every code block of the book runs here."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    # markdown-exec reports a failing block as a warning; --strict turns it into a
-    # failure, but check the log too so the reason is in the test report.
-    assert "WARNING" not in proc.stderr, proc.stderr
-    return out
+from sitebuild import build_site
 
 
 @pytest.fixture(scope="session")

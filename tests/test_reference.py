@@ -8,7 +8,7 @@ import pytest
 
 import gradbook
 from gradbook import check, data, engine, nn, viz
-from conftest import ROOT
+from sitebuild import ROOT
 
 MODULES = [engine, nn, viz, check, data]
 

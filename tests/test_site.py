@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from blocks import fences  # docs/hooks/blocks.py
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 CHAPTERS = sorted(DOCS.glob("chapters/[0-9][0-9]-*.md"))
@@ -39,8 +41,24 @@ def test_chapter_notebook_matches_its_page(site, chapter):
 
 
 def test_no_session_is_shared_between_pages():
+    # markdown-exec's sessions are site-wide: a name used on two pages would
+    # share one namespace in the build but not in the tests.
     owners = {}
     for md in DOCS.rglob("*.md"):
-        for session in set(re.findall(r'^```python[^\n]*session="([^"]+)"', md.read_text("utf8"), re.M)):
-            assert session not in owners, f"session {session!r} is used by {owners.get(session)} and {md}"
+        sessions = {block.options.get("session") for block in fences(md)} - {None}
+        for session in sessions:
+            assert session not in owners, f"session {session!r} is used by {owners[session]} and {md}"
             owners[session] = md
+    assert owners
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_every_figure_call_puts_a_figure_in_the_page(site, chapter):
+    calls = sum(
+        len(re.findall(r"^\s*show(?:_steps)?\(", block.code, re.M)) for block in fences(chapter)
+    )
+    html = page(site, chapter)
+    assert html.count('class="gb-figure"') >= calls
+    # An SVG read as Markdown gets <em> from the `*` of a product node.
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        assert "<em>" not in svg and "<p>" not in svg

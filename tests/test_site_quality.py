@@ -8,7 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, build_site
+from sitebuild import ROOT, build_site
 
 DOCS = ROOT / "docs"
 

@@ -237,10 +237,20 @@ def test_show_steps_prints_one_content_tab_per_frame(capsys):
 
     a = Value(2.0, label="a")
     b = a * a
-    show_steps([("before", b), ('say "after"', b)])
+    show_steps([("before", b), ("<after>", b)])
     out = capsys.readouterr().out
-    assert out.count('=== "') == 2 and "=== \"say 'after'\"" in out
-    assert out.count("<svg") == 2
-    # every line of a tab's body is indented, or Markdown ends the tab early
-    body = out.split("\n\n", 1)[1].split('=== "')[0]
-    assert all(line.startswith("    ") for line in body.splitlines() if line)
+    assert out.count('<div class="tabbed-block">') == 2 and out.count("<svg") == 2
+    assert "&lt;after&gt;</label>" in out
+    ids = re.findall(r'<input [^>]*id="([^"]+)"', out)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert re.findall(r'<label for="([^"]+)"', out) == ids
+
+
+def test_figures_reach_markdown_exec_through_its_print():
+    """markdown-exec captures a block's output by giving it its own `print`."""
+    from gradbook.viz import show, show_steps
+
+    captured = []
+    block = "a = Value(2.0, label='a')\nshow(a * a)\nshow_steps([('one', a)])"
+    exec(block, {"Value": Value, "show": show, "show_steps": show_steps, "print": captured.append})
+    assert len(captured) == 2 and "<svg" in captured[0] and "tabbed-set" in captured[1]

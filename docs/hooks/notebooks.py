@@ -13,12 +13,11 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-from markdown_it import MarkdownIt
+from blocks import fences  # docs/hooks/blocks.py (MkDocs puts a hook's folder on the path)
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
-_PYTHON = {"python", "py", "python3"}
 _workdir = None
 
 
@@ -32,13 +31,10 @@ def chapter_notebook(markdown, title_note):
         if text:
             cells.append(nbformat.v4.new_markdown_cell(text))
 
-    for tok in MarkdownIt("commonmark").parse(markdown):
-        words = tok.info.split() if tok.type == "fence" else []
-        if words and words[0] in _PYTHON:
-            start, end = tok.map
-            add_prose(start)
-            cells.append(nbformat.v4.new_code_cell(tok.content.rstrip("\n")))
-            prose_start = end
+    for block in fences(markdown):
+        add_prose(block.fence_line)
+        cells.append(nbformat.v4.new_code_cell(block.code.rstrip("\n")))
+        prose_start = block.end_line
     add_prose(len(lines))
     cells.insert(0, nbformat.v4.new_markdown_cell(title_note))
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -97,3 +93,26 @@ def on_page_markdown(markdown, page, config, files):
 def on_post_build(config):
     if _workdir is not None:
         _workdir.cleanup()
+
+
+_HEADING_ID = re.compile(r'<h[1-6][^>]*\bid="([^"]+)"')
+
+
+def on_page_context(context, page, config, nav):
+    # mkdocs-jupyter builds a notebook page's table of contents with
+    # Python-Markdown's slugs, which drop inline code ("A `_backward` step" ->
+    # "a-step"), while nbconvert's heading ids keep it ("a-_backward-step"), so
+    # those links lead nowhere. The headings are the same and in the same
+    # order: point each entry at the id the page really has.
+    if not page.file.src_uri.startswith("notebooks/") or page.toc is None:
+        return context
+    ids = _HEADING_ID.findall(page.content or "")
+    items, stack = [], list(reversed(list(page.toc)))
+    while stack:
+        item = stack.pop()
+        items.append(item)
+        stack.extend(reversed(item.children))
+    if len(items) == len(ids):
+        for item, anchor in zip(items, ids):
+            item.id = anchor
+    return context

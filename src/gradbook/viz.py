@@ -16,6 +16,8 @@ along the way can use it too.
 """
 
 import contextlib
+import hashlib
+import html
 import io
 import re
 import sys
@@ -238,6 +240,15 @@ def _in_notebook():
     return shell is not None and "IPKernelApp" in shell.config
 
 
+def _emit(html):
+    # markdown-exec captures a block's output by putting its own `print` into the
+    # block's globals, so print with the caller's `print`, not the builtin one.
+    frame = sys._getframe(1)
+    while frame.f_globals is globals():
+        frame = frame.f_back
+    frame.f_globals.get("print", print)(html)
+
+
 def show(obj, **kwargs):
     """Show a figure: a graph (a root node or a ``Digraph``) or a matplotlib figure.
 
@@ -260,27 +271,22 @@ def show(obj, **kwargs):
 
         display(SVG(svg))
     else:
-        print(f'<div class="gb-figure">\n{svg}</div>')
+        _emit(f'<div class="gb-figure">\n{svg}</div>')
 
 
 def show_steps(frames, **kwargs):
     """Show a sequence of figures, one per step, as a set of tabs.
 
     ``frames`` is a list of ``(title, figure)`` pairs, each figure anything
-    ``show`` takes. On a book page (a markdown-exec block *without* ``html="1"``,
-    so the printed Markdown is rendered) the frames become Material content
-    tabs; in a notebook each frame is displayed under its title.
+    ``show`` takes. On a book page (a markdown-exec block with ``html="1"``)
+    the frames become Material content tabs; in a notebook each frame is
+    displayed under its title.
 
     Examples:
         >>> from gradbook import Value
         >>> y = Value(2.0, label="x") * 3
         >>> show_steps([("forward", y), ("after backward", y)])  # doctest: +ELLIPSIS
-        === "forward"
-        <BLANKLINE>
-            <div class="gb-figure">
-            <svg ...
-        === "after backward"
-        ...
+        <div class="tabbed-set tabbed-alternate" data-tabs="1:2">...<label for="gb-steps-..._1">forward</label>...
     """
     frames = [(str(title), _figure_svg(fig, **kwargs)) for title, fig in frames]
     if _in_notebook():
@@ -289,7 +295,20 @@ def show_steps(frames, **kwargs):
         for title, svg in frames:
             display(Markdown(f"**{title}**"), SVG(svg))
         return
-    for title, svg in frames:
-        body = "\n".join("    " + line for line in svg.splitlines())
-        title = title.replace('"', "'")  # the tab title sits in double quotes
-        print(f'=== "{title}"\n\n    <div class="gb-figure">\n{body}\n    </div>\n')
+    # The HTML that pymdownx.tabbed (alternate style) writes for `=== "title"`
+    # tabs, written directly so the SVGs are never read as Markdown (where the
+    # `*` of a product node would turn into emphasis). Ids come from the content:
+    # unique on a page, and the same on every build.
+    key = "gb-steps-" + hashlib.sha1("".join(t + s for t, s in frames).encode()).hexdigest()[:10]
+    inputs = "".join(
+        f'<input {"checked " if i == 1 else ""}id="{key}_{i}" name="{key}" type="radio" />'
+        for i in range(1, len(frames) + 1)
+    )
+    labels = "".join(
+        f'<label for="{key}_{i}">{html.escape(title)}</label>' for i, (title, _) in enumerate(frames, 1)
+    )
+    blocks = "\n".join(f'<div class="tabbed-block"><div class="gb-figure">\n{svg}</div></div>' for _, svg in frames)
+    _emit(
+        f'<div class="tabbed-set tabbed-alternate" data-tabs="1:{len(frames)}">{inputs}'
+        f'<div class="tabbed-labels">{labels}</div>\n<div class="tabbed-content">\n{blocks}\n</div>\n</div>'
+    )
