@@ -1,0 +1,380 @@
+"""The built site in a real browser: every page loads offline and cleanly, figures
+show in both colour schemes, the copy button, search and KaTeX work.
+
+The site is built once per session (the `site` fixture in conftest.py), served
+from 127.0.0.1 by a stdlib HTTP server, and driven with Playwright through the
+Chromium installed on this machine (Playwright's own browser downloads are not
+used). Full-page screenshots of every page, light and dark, are written to
+tests/screenshots/NAME-{light,dark}.jpg for a human to look at (not committed).
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHAPTERS = sorted(DOCS.glob("chapters/[0-9][0-9]-*.md"))
+# Chapters whose story is told with figures: each must show at least one.
+CHAPTERS_WITH_FIGURES = {"01", "02", "03", "04", "06", "07"}
+# The smallest a figure's labels may be drawn, in CSS pixels: below this the
+# numbers in a graph (data, grad) cannot be read.
+MIN_FIGURE_FONT_PX = 6
+
+# (test id, URL path relative to the site root)
+PAGES = [("home", "")] + [(md.stem, f"chapters/{md.stem}/") for md in CHAPTERS]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium phones home at start-up (updates, sync, field
+    # trials) and, offline, logs refused connections.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+MACOS_CHROMIUM = "/Applications/Chromium.app/Contents/MacOS/Chromium"
+INSTALL_CHROMIUM = (
+    "The browser tests need Chromium, and none was found (looked for `chromium` and "
+    "`chromium-browser` on PATH and the GRADBOOK_CHROMIUM environment variable). "
+    "Install it with `sudo apt-get install chromium` (Debian/Ubuntu) or "
+    "`brew install --cask chromium` (macOS), or set GRADBOOK_CHROMIUM=/path/to/chromium."
+)
+
+
+def find_chromium():
+    path = os.environ.get("GRADBOOK_CHROMIUM")
+    if path:
+        if not (Path(path).is_file() and os.access(path, os.X_OK)):
+            pytest.fail(f"GRADBOOK_CHROMIUM={path!r} is not an executable file. {INSTALL_CHROMIUM}", pytrace=False)
+        return path
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path and Path(MACOS_CHROMIUM).is_file():  # `brew install --cask` puts no command on PATH
+        path = MACOS_CHROMIUM
+    if not path:
+        pytest.fail(INSTALL_CHROMIUM, pytrace=False)
+    return path
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def origin(site):
+    """The built site served at http://127.0.0.1:<free port>; yields the origin."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    executable = find_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is not installed. Run: pip install -e '.[test]'", pytrace=False)
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception as e:  # noqa: BLE001 - report any launch failure with the fix
+            pytest.fail(f"Could not start Chromium at {executable}: {e}\n{INSTALL_CHROMIUM}", pytrace=False)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page whose every request, failure and console error is recorded."""
+
+    def __init__(self, page, origin):
+        self.page = page
+        self.origin = origin
+        self.requests = []
+        self.problems = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("response", self._response)
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _console(self, msg):
+        if msg.type == "error":
+            self.problems.append(f"console error: {msg.text} ({msg.location.get('url', '')})")
+
+    def foreign_requests(self):
+        return [
+            u for u in self.requests
+            if not (u.startswith(self.origin + "/") or u.startswith(("data:", "blob:")))
+        ]
+
+    def complaints(self, where):
+        """What went wrong on this page, or "": a request that left the site, a
+        failed request or HTTP error, an error in the console."""
+        self.page.wait_for_load_state("networkidle")
+        foreign = self.foreign_requests()
+        if foreign:
+            return f"{where}: requests outside {self.origin} (the site must work offline):\n  " + "\n  ".join(foreign)
+        if self.problems:
+            return f"{where}: errors while loading or using the page:\n  " + "\n  ".join(self.problems)
+        return ""
+
+    def assert_clean(self, where):
+        complaints = self.complaints(where)
+        if complaints:
+            raise AssertionError(complaints)
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        permissions=["clipboard-read", "clipboard-write"],
+        color_scheme="light",
+    )
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+def open_page(context, origin, path):
+    watched = Watched(context.new_page(), origin)
+    watched.page.goto(f"{origin}/{path}", wait_until="load")
+    # Material's bundle defines document$ and, through it, wires up the copy
+    # buttons, the palette toggle and search.
+    watched.page.wait_for_function("() => typeof document$ !== 'undefined'")
+    return watched
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_figures(page, name):
+    """Every figure is whole, visible, has a size and legible text, once the tab
+    or collapsed note it sits in (if any) is opened, as a reader would."""
+    figures = page.evaluate(
+        """() => [...document.querySelectorAll(".gb-figure")].map(fig => {
+            const heading = document.evaluate("preceding::*[self::h1 or self::h2 or self::h3][1]", fig, null,
+                XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+            const where = heading ? heading.textContent.replace("\u00b6", "").trim() : "";
+            // Anything but one <svg> in the card means the SVG was mangled on the way
+            // into the page (e.g. Markdown turned a `*` label into <em>, which ends
+            // the <svg> early and spills the rest of the drawing out as text).
+            const stray = [...fig.childNodes]
+                .filter(n => n.nodeType === Node.ELEMENT_NODE ? n.tagName !== "svg" : n.textContent.trim())
+                .map(n => (n.outerHTML || n.textContent).trim().slice(0, 60));
+            const svg = fig.querySelector("svg");
+            if (!svg) return {where, stray, missing: true};
+            const foreign = [...svg.querySelectorAll("*")]
+                .filter(n => n.namespaceURI !== "http://www.w3.org/2000/svg").map(n => n.tagName);
+            for (let n = fig; n; n = n.parentElement) {
+                if (n.tagName === "DETAILS") n.open = true;
+                if (n.classList.contains("tabbed-block")) {
+                    // the block's tab: the radio input at the same position in its set
+                    const i = [...n.parentElement.children].indexOf(n);
+                    n.closest(".tabbed-set").querySelectorAll(":scope > input")[i].click();
+                }
+            }
+            const r = svg.getBoundingClientRect();
+            // Size of the smallest label as drawn on screen (Graphviz draws text as
+            // <text>; matplotlib draws it as paths, so its figures report none).
+            const fonts = [...svg.querySelectorAll("text")].map(t =>
+                parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+            return {where, stray, foreign,
+                    visible: svg.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}),
+                    width: r.width, height: r.height, minFont: fonts.length ? Math.min(...fonts) : null};
+        })"""
+    )
+    if name[:2] in CHAPTERS_WITH_FIGURES:
+        if not figures:
+            raise AssertionError(f"{name}: this chapter should show at least one figure (.gb-figure svg), found none")
+    problems = []
+    for i, f in enumerate(figures, 1):
+        at = f"figure {i} of {len(figures)} (under {f['where']!r})"
+        if f.get("missing"):
+            problems.append(f"{at}: no <svg> in the figure")
+            continue
+        if f["stray"] or f["foreign"]:
+            junk = " ".join((f["foreign"] + f["stray"])[0].split())
+            problems.append(f"{at}: the SVG is broken, HTML got into it: {junk[:70]!r}...")
+        if not (f["visible"] and f["width"] > 0 and f["height"] > 0):
+            problems.append(f"{at}: not visible (visible={f['visible']}, {f['width']:.0f}x{f['height']:.0f} px)")
+        elif f["minFont"] is not None and f["minFont"] < MIN_FIGURE_FONT_PX:
+            problems.append(
+                f"{at}: its labels are drawn {f['minFont']:.1f} px high, too small to read "
+                f"(at least {MIN_FIGURE_FONT_PX} px; the figure is shrunk to {f['width']:.0f} px wide)"
+            )
+    if problems:
+        raise AssertionError(f"{name}:\n  " + "\n  ".join(problems))
+    return len(figures)
+
+
+def _normalise(text):
+    return "\n".join(line.rstrip() for line in text.rstrip().splitlines())
+
+
+def check_copy_button(page, name):
+    blocks = page.locator("article .highlight pre > code")
+    if blocks.count() == 0:
+        if name[:2].isdigit():
+            raise AssertionError(f"{name}: a chapter without a single code block")
+        return
+    first = blocks.first
+    # Material adds the button inside the block's <pre> with JavaScript: up to
+    # 9.6 a `button.md-clipboard`, since 9.7 a copy button in `nav.md-code__nav`.
+    button = first.locator("xpath=..").locator("button.md-clipboard, button[data-md-type='copy']")
+    button.wait_for(state="attached")
+    first.scroll_into_view_if_needed()
+    first.hover()  # the button shows on hover
+    button.click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    expected = first.inner_text()
+    if not expected.strip():
+        raise AssertionError(f"{name}: the first code block is empty")
+    if _normalise(copied) != _normalise(expected):
+        raise AssertionError(f"{name}: the copy button copied\n{copied!r}\ninstead of the block's code\n{expected!r}")
+
+
+def check_math(page, name):
+    spans = page.locator("article .arithmatex")
+    n = spans.count()
+    if n == 0:
+        return 0
+    page.wait_for_function("() => document.querySelector('article .arithmatex .katex') !== null")
+    unrendered = page.evaluate(
+        """() => [...document.querySelectorAll('article .arithmatex')]
+                 .filter(el => !el.querySelector('.katex') || el.querySelector('.katex-error'))
+                 .map(el => el.textContent.trim().slice(0, 80))"""
+    )
+    if unrendered:
+        raise AssertionError(f"{name}: KaTeX did not render {len(unrendered)} of {n} formulas: {unrendered}")
+    # The formulas are typeset with KaTeX's own fonts, served by the site.
+    page.evaluate("() => document.fonts.ready")
+    loaded = page.evaluate(
+        "() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/[\"']/g, ''))"
+    )
+    if "KaTeX_Main" not in loaded:
+        raise AssertionError(f"{name}: KaTeX's font KaTeX_Main was not loaded (loaded: {sorted(set(loaded))})")
+    return n
+
+
+def switch_to_dark(page, name):
+    toggle = page.locator("label.md-header__button[for^='__palette_']:visible")
+    assert toggle.count() == 1, f"{name}: expected one visible palette toggle, found {toggle.count()}"
+    assert "dark" in (toggle.get_attribute("title") or "").lower()
+    toggle.click()
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+def check_figures_on_white(page, name):
+    backgrounds = page.evaluate(
+        "() => [...document.querySelectorAll('.gb-figure')].map(el => getComputedStyle(el).backgroundColor)"
+    )
+    wrong = [(i + 1, bg) for i, bg in enumerate(backgrounds) if bg != "rgb(255, 255, 255)"]
+    if wrong:
+        raise AssertionError(f"{name}: in dark mode these figures are not on white (figure, background): {wrong}")
+
+
+def screenshot(page, name, scheme):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    # JPEG: twice as quick as PNG for these long pages, and plenty to look at.
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.jpg"), full_page=True, type="jpeg", quality=90)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_every_chapter_is_checked(site):
+    built = sorted(p.parent.name for p in (site / "chapters").glob("*/index.html"))
+    assert built == [md.stem for md in CHAPTERS]
+
+
+@pytest.mark.parametrize("name, path", PAGES, ids=[name for name, _ in PAGES])
+def test_page_in_browser(context, origin, name, path):
+    watched = open_page(context, origin, path)
+    page = watched.page
+    assert page.title(), f"{name}: page has no title"
+    failures = []
+
+    def check(fn, *args):
+        # Run every check even when one fails, so one run reports all of a page's problems.
+        try:
+            fn(*args)
+        except AssertionError as e:
+            failures.append(str(e))
+
+    check(check_figures, page, name)
+    check(check_math, page, name)
+    screenshot(page, name, "light")
+
+    switch_to_dark(page, name)
+    check(check_figures_on_white, page, name)
+    screenshot(page, name, "dark")
+
+    check(check_copy_button, page, name)  # last: it leaves a "Copied" toast on the page
+    check(watched.assert_clean, name)
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+
+
+def test_notebook_page_loads_offline(context, origin):
+    """The notebook version of a chapter (a mkdocs-jupyter page, whose template
+    could pull in require.js or mermaid from a CDN) loads cleanly and offline.
+    All notebook pages share that template, so one stands for all of them."""
+    assert CHAPTERS, "no chapters"
+    where = f"notebooks/{CHAPTERS[0].stem}/"
+    watched = open_page(context, origin, where)
+    assert watched.page.locator(".jp-Notebook").count() >= 1, f"{where}: no notebook on the page"
+    watched.assert_clean(where)
+
+
+def test_search_finds_topological_sort(context, origin):
+    chapter = next((md.stem for md in CHAPTERS if "topolog" in md.stem), None)
+    assert chapter, "no chapter about topological sort (docs/chapters/NN-topological-sort.md)"
+    watched = open_page(context, origin, "")
+    page = watched.page
+    page.locator(".md-search__input").click()
+    # Material searches on key presses, so type rather than fill().
+    page.locator(".md-search__input").press_sequentially("topological")
+    page.locator(".md-search-result__item").first.wait_for()
+    links = page.eval_on_selector_all(".md-search-result__item a[href]", "els => els.map(a => a.href)")
+    assert any(f"/chapters/{chapter}/" in href for href in links), (
+        f"searching 'topological' found {len(links)} results, none in chapters/{chapter}/: {links}"
+    )
+    watched.assert_clean("search")
+
+
+def test_the_book_has_math(site):
+    """KaTeX is exercised by the page tests only where there is math: make sure there is."""
+    pages = [
+        md.stem for md in CHAPTERS
+        if 'class="arithmatex"' in (site / "chapters" / md.stem / "index.html").read_text("utf8")
+    ]
+    assert pages, "no chapter has $...$ math, so KaTeX's offline rendering is untested"
