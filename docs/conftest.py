@@ -24,6 +24,7 @@ import contextlib
 import io
 from pathlib import Path
 
+import pytest
 from blocks import fences  # docs/hooks/blocks.py; pytest's pythonpath has docs/hooks
 from pytest_markdown_docs._runners import DefaultRunner, register_runner
 
@@ -72,6 +73,8 @@ class SessionRunner(DefaultRunner):
             if state[2] is None:
                 try:
                     _exec(earlier.code, path, earlier.start_line, namespace)
+                except pytest.skip.Exception:
+                    pass  # skipped for a missing optional extra: later blocks may not need it
                 except Exception:
                     state[2] = earlier.start_line
         if state[2] is not None:
@@ -79,6 +82,8 @@ class SessionRunner(DefaultRunner):
         state[1] = index + 1
         try:
             _exec(chain[index].code, path, line, namespace)
+        except pytest.skip.Exception:
+            raise
         except Exception:
             state[2] = line
             raise

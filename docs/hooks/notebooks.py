@@ -21,13 +21,18 @@ CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
 _workdir = None
 
 
+# A link to another chapter, "[chapter 4](04-neuron.md)": in a notebook it points
+# at that chapter's notebook page, one folder up from this one's.
+_CHAPTER_LINK = re.compile(r"\]\((\d\d-[\w-]+)\.md(#[^)]*)?\)")
+
+
 def chapter_notebook(markdown, title_note):
     """The notebook for one chapter's Markdown text."""
     lines = markdown.splitlines(keepends=True)
     cells, prose_start = [], 0
 
     def add_prose(end):
-        text = "".join(lines[prose_start:end]).strip()
+        text = _CHAPTER_LINK.sub(r"](../\1/)", "".join(lines[prose_start:end]).strip())
         if text:
             cells.append(nbformat.v4.new_markdown_cell(text))
 
