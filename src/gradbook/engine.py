@@ -13,6 +13,7 @@ shape (``Value``, ``data``, ``grad``, ``_prev``, ``_op``, ``_backward``,
   chain a million nodes deep works.
 """
 
+import gc
 import math
 from numbers import Real
 
@@ -72,18 +73,21 @@ class Value:
 
         The same order as micrograd's recursive ``build_topo`` (children in the
         order of ``_prev``), built with an explicit stack so depth is unbounded.
+        A node goes on the stack, and when popped the first time it goes back
+        under its children: popped the second time, its children are done.
         """
-        topo, visited = [], set()
-        stack = [(self, False)]
+        topo, entered, done = [], set(), set()
+        stack = [self]
         while stack:
-            node, children_done = stack.pop()
-            if children_done:
-                topo.append(node)
-            elif node not in visited:
-                visited.add(node)
-                stack.append((node, True))
+            node = stack.pop()
+            if node not in entered:
+                entered.add(node)
+                stack.append(node)
                 # reversed: the first child is popped, and so finished, first.
-                stack.extend((child, False) for child in reversed(node._prev))
+                stack.extend(reversed(node._prev))
+            elif node not in done:  # the second time (a node shared by two parents may come back later)
+                done.add(node)
+                topo.append(node)
         return topo
 
     def backward(self):
@@ -103,10 +107,19 @@ class Value:
             >>> a.grad
             4.0
         """
-        topo = self._topo()
-        self.grad = 1.0
-        for node in reversed(topo):
-            node._backward()
+        # The sort and the sweep make no reference cycles, so the cyclic garbage
+        # collector has nothing to do here; left on, it would walk the whole
+        # graph again and again as the sort's bookkeeping grows.
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            topo = self._topo()
+            self.grad = 1.0
+            for node in reversed(topo):
+                node._backward()
+        finally:
+            if gc_was_on:
+                gc.enable()
 
     # -- operations ---------------------------------------------------------------
 
