@@ -128,3 +128,23 @@ def test_the_property_test_can_fail():
     steps = [("tanh", 0)]
     _, grads = backward_grads(steps, [0.7], VALUE_FN | {"tanh": wrong_tanh})
     assert grads[0] != pytest.approx(finite_differences(steps, [0.7])[0], rel=1e-4)
+
+
+def build_topo(v, topo, visited):
+    """micrograd's recursive sort: the order backward() must reproduce."""
+    if v not in visited:
+        visited.add(v)
+        for child in v._prev:
+            build_topo(child, topo, visited)
+        topo.append(v)
+    return topo
+
+
+@settings(max_examples=200, deadline=None)
+@given(programs())
+def test_sort_is_micrograds_order(program):
+    inputs, steps = program
+    out = run(steps, [Value(x) for x in inputs], VALUE_FN)
+    expected = build_topo(out, [], set())
+    assert out._topo() == expected
+    assert out._topo(leaves=False) == [v for v in expected if v._prev]

@@ -13,7 +13,6 @@ shape (``Value``, ``data``, ``grad``, ``_prev``, ``_op``, ``_backward``,
   chain a million nodes deep works.
 """
 
-import gc
 import math
 from numbers import Real
 
@@ -68,26 +67,36 @@ class Value:
         for child, local in zip(self._prev, self._local):
             child.grad += local * self.grad
 
-    def _topo(self):
+    def _topo(self, leaves=True):
         """Every node this one depends on, each after all of its children.
 
         The same order as micrograd's recursive ``build_topo`` (children in the
         order of ``_prev``), built with an explicit stack so depth is unbounded.
-        A node goes on the stack, and when popped the first time it goes back
-        under its children: popped the second time, its children are done.
+        The stack holds nodes only: a node with children goes back on the stack
+        under a ``None`` marker, and is finished when the marker comes off.
+        ``leaves=False`` leaves out the nodes without children, which is what
+        ``backward()`` needs: a leaf passes no gradient on.
         """
-        topo, entered, done = [], set(), set()
+        topo, visited = [], set()
         stack = [self]
-        while stack:
+        # `while True`, not `while stack:`: CPython 3.11 does not specialise a
+        # `while stack:` loop until the function has been called 8 times.
+        while True:
+            if not stack:
+                break
             node = stack.pop()
-            if node not in entered:
-                entered.add(node)
-                stack.append(node)
-                # reversed: the first child is popped, and so finished, first.
-                stack.extend(reversed(node._prev))
-            elif node not in done:  # the second time (a node shared by two parents may come back later)
-                done.add(node)
-                topo.append(node)
+            if node is None:  # every child of the node under the marker is done
+                topo.append(stack.pop())
+            elif node not in visited:
+                if node._prev:
+                    visited.add(node)
+                    stack.append(node)
+                    stack.append(None)
+                    # reversed: the first child is popped, and so finished, first.
+                    stack.extend(reversed(node._prev))
+                elif leaves:  # a leaf is finished as soon as it is reached
+                    visited.add(node)
+                    topo.append(node)
         return topo
 
     def backward(self):
@@ -107,19 +116,9 @@ class Value:
             >>> a.grad
             4.0
         """
-        # The sort and the sweep make no reference cycles, so the cyclic garbage
-        # collector has nothing to do here; left on, it would walk the whole
-        # graph again and again as the sort's bookkeeping grows.
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            topo = self._topo()
-            self.grad = 1.0
-            for node in reversed(topo):
-                node._backward()
-        finally:
-            if gc_was_on:
-                gc.enable()
+        self.grad = 1.0
+        for node in reversed(self._topo(leaves=False)):
+            node._backward()
 
     # -- operations ---------------------------------------------------------------
 
@@ -280,6 +279,8 @@ def _coerce(other):
     """
     if isinstance(other, Value):
         return other
+    if type(other) is float or type(other) is int:  # the usual case, without the slow ABC check
+        return Value(float(other))
     if isinstance(other, bool) or not isinstance(other, Real):
         return NotImplemented
     return Value(float(other))
