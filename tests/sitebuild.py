@@ -1,4 +1,10 @@
-"""Building the site for the tests (a module of its own: two conftest.py files share a name)."""
+"""Building the site for the tests (a module of its own: two conftest.py files share a name).
+
+A build runs every code block of the book, so it is the slowest step of the test
+run. tests/conftest.py starts the builds a session needs in the background as
+soon as the tests are collected, and the tests that need a site wait for it:
+meanwhile the library tests run on the other core.
+"""
 
 import os
 import subprocess
@@ -8,19 +14,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build_site(out):
-    """`mkdocs build --strict` into `out`; every code block of the book runs here."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    # markdown-exec reports a failing block as a warning; --strict turns it into a
-    # failure, but check the log too so the reason is in the test report.
-    assert "WARNING" not in proc.stderr, proc.stderr
-    # A figure printed with the builtin print would land here instead of the page.
-    assert "<svg" not in proc.stdout, "a figure was printed to the build log, not into its page"
-    return out
+class Build:
+    """`mkdocs build --strict` into `out`, started now, finished by `result()`."""
+
+    def __init__(self, out):
+        self.out = Path(out)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(self.out)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        self._done = None
+
+    def result(self):
+        """The built site's folder; fails the test if the build did not pass."""
+        if self._done is None:
+            stdout, stderr = self.proc.communicate()
+            self._done = (self.proc.returncode, stdout, stderr)
+        code, stdout, stderr = self._done
+        assert code == 0, f"mkdocs build --strict failed:\n{stdout}\n{stderr}"
+        # markdown-exec reports a failing block as a warning; --strict turns it into a
+        # failure, but check the log too so the reason is in the test report.
+        assert "WARNING" not in stderr, stderr
+        # A figure printed with the builtin print would land here instead of the page.
+        assert "<svg" not in stdout, "a figure was printed to the build log, not into its page"
+        return self.out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
