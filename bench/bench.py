@@ -533,6 +533,7 @@ def main():
 
     times, losses, final, same_start, n_params = mlp
     print(f"Moons MLP(2, [16, 16, 1]) training step ({n_params} parameters, 100 points, {mlp_steps} SGD steps each)")
+    print("  each engine's own nn: a gradbook neuron's weighted sum is one node, micrograd's 2 per input")
     print(f"  same initial weights (random.seed(1337) before each model): {'yes' if same_start else 'NO'}")
     print("  seconds per step: loss, backward and update; '+ free' adds freeing the step's graph")
     print("  (gc.collect() less an empty one); median of the steps, and the first step")

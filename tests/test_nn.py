@@ -72,3 +72,26 @@ def test_wrong_input_size_is_named():
 def test_bad_options_are_named(kwargs, error):
     with pytest.raises(error):
         MLP(2, [2, 1], **kwargs)
+
+
+def test_one_node_weighted_sum_matches_sum_of_products_exactly():
+    """The neuron's single w.x+b node gives micrograd's numbers to the last bit."""
+    n = Neuron(3, nonlin=False, rng=7)
+    xs = [Value(0.3), Value(-1.7), 2.5]  # Values and a plain number
+    fused = n(xs)
+    fused.backward()
+    grads = [p.grad for p in n.parameters()] + [x.grad for x in xs[:2]]
+
+    n.zero_grad()
+    for x in xs[:2]:
+        x.grad = 0.0
+    plain = sum((wi * xi for wi, xi in zip(n.w, xs)), n.b)
+    plain.backward()
+    assert fused.data == plain.data
+    assert grads == [p.grad for p in n.parameters()] + [x.grad for x in xs[:2]]
+    assert len(fused._prev) == 1 + 3 + 2  # the bias, the weights, the Value inputs
+
+
+def test_neuron_rejects_a_non_number_input():
+    with pytest.raises(TypeError, match="needs a real number"):
+        Neuron(2)([1.0, "x"])

@@ -11,7 +11,7 @@ with the same ``random.seed`` it starts from the same weights. Two additions:
 
 import random
 
-from .engine import Value
+from .engine import Value, _as_float
 
 __all__ = ["Module", "Neuron", "Layer", "MLP"]
 
@@ -26,6 +26,28 @@ def _rng(rng):
     if isinstance(rng, int) and not isinstance(rng, bool):
         return random.Random(rng)
     raise TypeError(f"rng must be None, an int seed or a random.Random, got {type(rng).__name__}")
+
+
+def _weighted_sum(ws, xs, b):
+    """``b + w1*x1 + w2*x2 + ...`` as one node, where micrograd makes 2n of them.
+
+    The same numbers, added in the same order as ``sum((w*x ...), b)``. The
+    node's local derivatives are the inputs (for the weights), the weights (for
+    the inputs that are Values) and 1 (for the bias). A graph ten times smaller
+    is what makes training fast: a step on the moons is 4x quicker (bench/).
+    """
+    total, children, local = b.data, [b], [1.0]
+    for w, x in zip(ws, xs):
+        if isinstance(x, Value):
+            total += w.data * x.data
+            children += (w, x)
+            local += (x.data, w.data)
+        else:
+            x = _as_float(x)
+            total += w.data * x
+            children.append(w)
+            local.append(x)
+    return Value(total, children, "w·x+b", _local=tuple(local))
 
 
 class Module:
@@ -98,7 +120,7 @@ class Neuron(Module):
             x = [x]
         if len(x) != len(self.w):
             raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        act = _weighted_sum(self.w, x, self.b)
         return _ACTIVATIONS[self.activation](act) if self.nonlin else act
 
     def parameters(self):
