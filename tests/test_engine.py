@@ -186,22 +186,6 @@ def test_sigmoid_saturates_without_overflow(x):
     assert v.grad == 0.0
 
 
-def test_backward_order_matches_recursive_topological_sort():
-    def build_topo(v, topo, visited):  # micrograd's recursive version
-        if v not in visited:
-            visited.add(v)
-            for child in v._prev:
-                build_topo(child, topo, visited)
-            topo.append(v)
-        return topo
-
-    a, b = Value(2.0), Value(3.0)
-    c = a + b
-    d = a * b
-    y = (c + d) + c * d
-    assert y._topo() == build_topo(y, [], set())
-
-
 def test_million_node_chain_forward_and_backward():
     x0 = Value(0.0)
     x = x0
