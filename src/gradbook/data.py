@@ -3,9 +3,10 @@
 ``make_moons`` draws the same two interleaved half circles as scikit-learn's
 ``make_moons``, labelled -1/+1 as micrograd's demo does (``y*2 - 1``). It
 uses only ``random.Random(seed)`` and ``math``: no numpy, whose random streams
-differ between versions, so a seed gives the same points wherever Python's
-``random`` and the platform's ``cos``/``sin``/``log`` agree, which they do to
-the last bit on the common platforms (tests pin the points for one seed).
+differ between versions. A seed gives the same points wherever Python's
+``random`` and the platform's ``cos``/``sin``/``log`` agree to the last bit;
+tests/test_data.py pins the points of one seed, so a platform where they do
+not is caught rather than silently drawing other moons.
 """
 
 import math
