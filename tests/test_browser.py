@@ -352,6 +352,9 @@ def test_notebook_page_loads_offline(context, origin):
     where = f"notebooks/{CHAPTERS[0].stem}/"
     watched = open_page(context, origin, where)
     assert watched.page.locator(".jp-Notebook").count() >= 1, f"{where}: no notebook on the page"
+    # The chapter's $...$ math is typeset there too (chapter 1 has some).
+    watched.page.wait_for_function("() => document.querySelector('.jp-Notebook .katex') !== null")
+    assert watched.page.locator(".jp-Notebook .katex-error").count() == 0
     watched.assert_clean(where)
 
 
