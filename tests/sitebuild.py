@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CHAPTERS = sorted(DOCS.glob("chapters/[0-9][0-9]-*.md"))
 
 
 class Build:

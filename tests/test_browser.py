@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+from sitebuild import CHAPTERS
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHAPTERS = sorted(DOCS.glob("chapters/[0-9][0-9]-*.md"))
 # Chapters whose story is told with figures: each must show at least one.
 CHAPTERS_WITH_FIGURES = {"01", "02", "03", "04", "06", "07", "08", "10", "11"}
 # The smallest a figure's labels may be drawn, in CSS pixels: below this the

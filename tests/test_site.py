@@ -7,10 +7,7 @@ from pathlib import Path
 import pytest
 
 from blocks import fences  # docs/hooks/blocks.py
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-CHAPTERS = sorted(DOCS.glob("chapters/[0-9][0-9]-*.md"))
+from sitebuild import CHAPTERS, DOCS
 
 
 def page(site, md):

@@ -3,14 +3,11 @@ the same bytes on every build, and no code block that escapes testing."""
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from sitebuild import ROOT
-
-DOCS = ROOT / "docs"
+from sitebuild import DOCS, ROOT
 
 
 class _Refs(HTMLParser):
