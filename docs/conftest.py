@@ -28,6 +28,7 @@ import pytest
 from blocks import fences  # docs/hooks/blocks.py; pytest's pythonpath has docs/hooks
 from pytest_markdown_docs._runners import DefaultRunner, register_runner
 
+
 def _exec(code, path, start_line, namespace):
     # Leading newlines put the block's lines at their place in the .md file, so
     # tracebacks point at the chapter's real line numbers. What the block prints

@@ -32,8 +32,7 @@ def test_chapter_notebook_matches_its_page(site, chapter):
     stem = chapter.stem
     nb = json.loads((site / "notebooks" / stem / f"{stem}.ipynb").read_text("utf8"))
     code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
-    fences = re.findall(r"^```python[^\n]*\n(.*?)^```", chapter.read_text("utf8"), re.S | re.M)
-    assert code == [f.rstrip("\n") for f in fences]
+    assert code == [block.code.rstrip("\n") for block in fences(chapter)]
     assert f'href="../../notebooks/{stem}/{stem}.ipynb" download' in page(site, chapter)
 
 

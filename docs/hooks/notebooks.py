@@ -22,7 +22,8 @@ _workdir = None
 
 
 # A link to another chapter, "[chapter 4](04-neuron.md)": in a notebook it points
-# at that chapter's notebook page, one folder up from this one's.
+# at that chapter's notebook page, one folder up from this one's. An #anchor is
+# dropped: nbconvert names headings differently from the chapter pages.
 _CHAPTER_LINK = re.compile(r"\]\((\d\d-[\w-]+)\.md(#[^)]*)?\)")
 
 

@@ -240,13 +240,13 @@ def _in_notebook():
     return shell is not None and "IPKernelApp" in shell.config
 
 
-def _emit(html):
+def _emit(text):
     # markdown-exec captures a block's output by putting its own `print` into the
     # block's globals, so print with the caller's `print`, not the builtin one.
     frame = sys._getframe(1)
     while frame.f_globals is globals():
         frame = frame.f_back
-    frame.f_globals.get("print", print)(html)
+    frame.f_globals.get("print", print)(text)
 
 
 def show(obj, **kwargs):
