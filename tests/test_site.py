@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from blocks import fences  # docs/hooks/blocks.py
+from book.blocks import python_blocks
 from sitebuild import CHAPTERS, DOCS
 
 
@@ -17,6 +17,12 @@ def page(site, md):
 def test_home_page_ran_its_block(site):
     html = (site / "index.html").read_text("utf8")
     assert "-8.0 6.0 -4.0" in html
+
+
+def test_home_page_lists_every_chapter_in_order(site):
+    html = (site / "index.html").read_text("utf8")
+    listed = re.findall(r'<li><a href="chapters/([^/"]+)/">', html)
+    assert listed == [md.stem for md in CHAPTERS]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -32,26 +38,14 @@ def test_chapter_notebook_matches_its_page(site, chapter):
     stem = chapter.stem
     nb = json.loads((site / "notebooks" / stem / f"{stem}.ipynb").read_text("utf8"))
     code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
-    assert code == [block.code.rstrip("\n") for block in fences(chapter)]
+    assert code == [block.code.rstrip("\n") for block in python_blocks(chapter)]
     assert f'href="../../notebooks/{stem}/{stem}.ipynb" download' in page(site, chapter)
-
-
-def test_no_session_is_shared_between_pages():
-    # markdown-exec's sessions are site-wide: a name used on two pages would
-    # share one namespace in the build but not in the tests.
-    owners = {}
-    for md in DOCS.rglob("*.md"):
-        sessions = {block.options.get("session") for block in fences(md)} - {None}
-        for session in sessions:
-            assert session not in owners, f"session {session!r} is used by {owners[session]} and {md}"
-            owners[session] = md
-    assert owners
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_every_figure_call_puts_a_figure_in_the_page(site, chapter):
     calls = sum(
-        len(re.findall(r"^\s*show(?:_steps)?\(", block.code, re.M)) for block in fences(chapter)
+        len(re.findall(r"^\s*show(?:_steps)?\(", block.code, re.M)) for block in python_blocks(chapter)
     )
     html = page(site, chapter)
     assert html.count('class="gb-figure"') >= calls

@@ -6,9 +6,10 @@ the book uses to draw and check graphs.
 """
 
 from .check import gradcheck
+from .display import show, show_steps
 from .engine import Value
 from .nn import MLP, Layer, Module, Neuron
 from .viz import draw_dot, trace
 
-__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "trace", "gradcheck"]
+__all__ = ["Value", "Module", "Neuron", "Layer", "MLP", "draw_dot", "trace", "gradcheck", "show", "show_steps"]
 __version__ = "0.1.0"

@@ -16,15 +16,11 @@ along the way can use it too.
 """
 
 import contextlib
-import hashlib
-import html
-import io
 import re
-import sys
 
 import graphviz
 
-__all__ = ["trace", "draw_dot", "to_svg", "show", "show_steps", "GraphvizNotFound"]
+__all__ = ["trace", "draw_dot", "to_svg", "GraphvizNotFound"]
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is needed to render graphs but was not found on PATH. "
@@ -212,103 +208,3 @@ def to_svg(graph, **kwargs):
     with _needs_dot():
         svg = graph.pipe(format="svg", encoding="utf-8")
     return svg[svg.index("<svg"):]
-
-
-# dot numbers its elements id="node1", id="edge1"... in every drawing; several
-# drawings on one page would repeat them, so inline figures go without.
-_DOT_IDS = re.compile(r' id="(?:graph|node|edge|clust|a_node|a_edge)\d+"')
-
-
-def _figure_svg(obj, **kwargs):
-    if hasattr(obj, "savefig"):  # a matplotlib figure
-        import matplotlib
-        import matplotlib.pyplot as plt
-
-        buf = io.StringIO()
-        # A fixed salt and no date: the same figure gives the same bytes every build.
-        with matplotlib.rc_context({"svg.hashsalt": "gradbook", "svg.fonttype": "path"}):
-            obj.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-        plt.close(obj)
-        svg = buf.getvalue()
-        return svg[svg.index("<svg"):]
-    return _DOT_IDS.sub("", to_svg(obj, **kwargs))
-
-
-def _in_notebook():
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython else None
-    return shell is not None and "IPKernelApp" in shell.config
-
-
-def _emit(text):
-    # markdown-exec captures a block's output by putting its own `print` into the
-    # block's globals, so print with the caller's `print`, not the builtin one.
-    frame = sys._getframe(1)
-    while frame.f_globals is globals():
-        frame = frame.f_back
-    frame.f_globals.get("print", print)(text)
-
-
-def show(obj, **kwargs):
-    """Show a figure: a graph (a root node or a ``Digraph``) or a matplotlib figure.
-
-    In a Jupyter notebook it is displayed; anywhere else it is printed as an
-    inline ``<svg>`` on a white card (``<div class="gb-figure">``), which is
-    how a book page built with markdown-exec (``html="1"``) shows it. Keyword
-    arguments go to ``draw_dot`` for a root node.
-
-    Examples:
-        >>> from gradbook import Value
-        >>> x = Value(2.0, label="x")
-        >>> show(x * x)  # doctest: +ELLIPSIS
-        <div class="gb-figure">
-        <svg ...data 4.0000...</svg>
-        </div>
-    """
-    svg = _figure_svg(obj, **kwargs)
-    if _in_notebook():
-        from IPython.display import SVG, display
-
-        display(SVG(svg))
-    else:
-        _emit(f'<div class="gb-figure">\n{svg}</div>')
-
-
-def show_steps(frames, **kwargs):
-    """Show a sequence of figures, one per step, as a set of tabs.
-
-    ``frames`` is a list of ``(title, figure)`` pairs, each figure anything
-    ``show`` takes. On a book page (a markdown-exec block with ``html="1"``)
-    the frames become Material content tabs; in a notebook each frame is
-    displayed under its title.
-
-    Examples:
-        >>> from gradbook import Value
-        >>> y = Value(2.0, label="x") * 3
-        >>> show_steps([("forward", y), ("after backward", y)])  # doctest: +ELLIPSIS
-        <div class="tabbed-set tabbed-alternate" data-tabs="1:2">...<label for="gb-steps-..._1">forward</label>...
-    """
-    frames = [(str(title), _figure_svg(fig, **kwargs)) for title, fig in frames]
-    if _in_notebook():
-        from IPython.display import SVG, Markdown, display
-
-        for title, svg in frames:
-            display(Markdown(f"**{title}**"), SVG(svg))
-        return
-    # The HTML that pymdownx.tabbed (alternate style) writes for `=== "title"`
-    # tabs, written directly so the SVGs are never read as Markdown (where the
-    # `*` of a product node would turn into emphasis). Ids come from the content:
-    # unique on a page, and the same on every build.
-    key = "gb-steps-" + hashlib.sha1("".join(t + s for t, s in frames).encode()).hexdigest()[:10]
-    inputs = "".join(
-        f'<input {"checked " if i == 1 else ""}id="{key}_{i}" name="{key}" type="radio" />'
-        for i in range(1, len(frames) + 1)
-    )
-    labels = "".join(
-        f'<label for="{key}_{i}">{html.escape(title)}</label>' for i, (title, _) in enumerate(frames, 1)
-    )
-    blocks = "\n".join(f'<div class="tabbed-block"><div class="gb-figure">\n{svg}</div></div>' for _, svg in frames)
-    _emit(
-        f'<div class="tabbed-set tabbed-alternate" data-tabs="1:{len(frames)}">{inputs}'
-        f'<div class="tabbed-labels">{labels}</div>\n<div class="tabbed-content">\n{blocks}\n</div>\n</div>'
-    )

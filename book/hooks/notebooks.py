@@ -9,13 +9,18 @@ the top of their chapter.
 """
 
 import re
+import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-from blocks import fences  # docs/hooks/blocks.py (MkDocs puts a hook's folder on the path)
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, where `book` lives
+
+import nbformat  # noqa: E402
+
+from book.blocks import python_blocks  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.utils.meta import get_data  # noqa: E402
 
 CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
 _workdir = None
@@ -37,7 +42,7 @@ def chapter_notebook(markdown, title_note):
         if text:
             cells.append(nbformat.v4.new_markdown_cell(text))
 
-    for block in fences(markdown):
+    for block in python_blocks(markdown):
         add_prose(block.fence_line)
         cells.append(nbformat.v4.new_code_cell(block.code.rstrip("\n")))
         prose_start = block.end_line
@@ -69,7 +74,8 @@ def on_files(files, config):
     for f in list(files.documentation_pages()):
         if not CHAPTER.match(f.src_uri):
             continue
-        nb = chapter_notebook(Path(f.abs_src_path).read_text("utf8"), NOTE)
+        body, _ = get_data(Path(f.abs_src_path).read_text("utf8"))  # without its front matter
+        nb = chapter_notebook(body, NOTE)
         name = f"notebooks/{Path(f.src_uri).stem}.ipynb"
         (out / name).write_text(nbformat.writes(nb) + "\n", "utf8")
         files.append(File(name, str(out), config["site_dir"], config["use_directory_urls"]))

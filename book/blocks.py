@@ -1,0 +1,185 @@
+"""One reading of a code block, for the build, the tests, the notebooks and the live pages.
+
+Two programs read the chapters' fences and must agree on every one of them:
+
+* the build: pymdownx.superfences parses a fence's options and markdown-exec's
+  validator decides whether it runs (``exec="on"``, ``exec="1"``, ``exec=yes``...)
+  and in which session (``session="x"`` or ``session='x'``);
+* the tests: pytest-markdown-docs collects ```` ```python ````, ```` ```py ```` and
+  ```` ```python3 ```` fences that markdown-it (CommonMark) sees, which leaves out
+  fences indented under an admonition or a content tab.
+
+This module reads a fence both ways, with those libraries' own parsers, and
+``problems()`` names every block the two would treat differently, with the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown_exec
+from markdown_it import MarkdownIt
+from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
+
+# The fence languages pytest-markdown-docs collects as tests.
+TESTED_LANGUAGES = ("python", "py", "python3")
+# The languages the build runs: book/hooks/run_blocks.py registers its runner for
+# these, and mkdocs.yml lists them for markdown-exec (a test checks both).
+BUILD_LANGUAGES = ("python", "py")
+# markdown-exec's marker: a line containing it runs but is not shown. In the book
+# it marks lines that serve the build and the tests only (checks, backend set-up):
+# they are left out of the page, the notebook and the live page alike.
+HIDE = "markdown-exec: hide"
+# Before a fence that is not Python: why it is not run.
+UNTESTED_MARK = re.compile(r"<!--\s*untested:\s*\S.*-->")
+
+
+def superfences_options(info):
+    """A fence's language and options as pymdownx.superfences reads them (None: unreadable)."""
+    m = RE_NESTED_FENCE_START.match("```" + info)
+    if m is None or m.group("attrs") is not None or m.group("unrecognized"):
+        return (m.group("lang") if m else None), None
+    values = {}
+    for option in RE_OPTIONS.finditer(m.group("options") or ""):
+        values[option.group("key")] = option.group("value") if option.group("value") is not None else option.group("key")
+    return m.group("lang"), values
+
+
+def markdown_exec_options(lang, values):
+    """markdown-exec's own validator on those options: its options if it runs the block, else None."""
+    options = {}
+    try:
+        runs = markdown_exec.validator(lang, dict(values), options, {}, None)
+    except Exception:  # superfences treats a validator error as "not this fence"
+        return None
+    return options if runs else None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A fenced code block of a Markdown file, as both readers see it."""
+
+    path: Path | None
+    fence_line: int  # 0-based line of the opening fence
+    end_line: int  # 0-based line after the closing fence
+    info: str
+    code: str
+    lang: str | None = field(init=False)
+    build_options: dict | None = field(init=False)  # markdown-exec's options when the build runs it
+
+    def __post_init__(self):
+        lang, values = superfences_options(self.info)
+        runs = lang in BUILD_LANGUAGES and values is not None
+        object.__setattr__(self, "lang", lang)
+        object.__setattr__(self, "build_options", markdown_exec_options(lang, values) if runs else None)
+
+    @property
+    def start_line(self):
+        """0-based line of the first line of code: pytest-markdown-docs' ``start_line``."""
+        return self.fence_line + 1
+
+    @property
+    def tested(self):
+        words = self.info.split()
+        return bool(words) and words[0] in TESTED_LANGUAGES and "notest" not in words
+
+    @property
+    def built(self):
+        return self.build_options is not None
+
+    @property
+    def session(self):
+        return (self.build_options or {}).get("session") or None
+
+    @property
+    def html(self):
+        return bool((self.build_options or {}).get("html"))
+
+    @property
+    def shown_code(self):
+        """The code as the reader sees it: on the page, in the notebook, in the live page."""
+        return "\n".join(line for line in self.code.split("\n") if HIDE not in line).strip("\n")
+
+    @property
+    def where(self):
+        return f"{self.path or '<text>'}:{self.fence_line + 1}"
+
+    def problem(self):
+        """Why the build and the tests would treat this block differently, with the fix; or None."""
+        if self.tested and not self.built:
+            words = self.info.split()
+            if words[0] == "python3":
+                fix = f"write ```python instead of ```python3 (the build runs {' and '.join(BUILD_LANGUAGES)} only)"
+            elif superfences_options(self.info)[1] is None:
+                fix = 'write its options as key="value" pairs after the language, without braces'
+            else:
+                fix = 'add exec="on" (and session="PAGE") so the build runs it too'
+            return f"{self.where}: this Python block runs in the tests but not at build time: {fix}"
+        if self.built and not self.tested:
+            return f"{self.where}: this block runs at build time but is not collected as a test: write ```python"
+        return None
+
+
+def fences(source, path=None):
+    """The fenced blocks of a Markdown text or file that markdown-it sees, in page order."""
+    if isinstance(source, Path):
+        path, source = source, source.read_text("utf8")
+    return [
+        Block(path, tok.map[0], tok.map[1], tok.info, tok.content)
+        for tok in MarkdownIt("commonmark").parse(source)
+        if tok.type == "fence"
+    ]
+
+
+def python_blocks(source, path=None):
+    """The blocks the tests collect, in page order."""
+    return [b for b in fences(source, path) if b.tested]
+
+
+def session_chain(blocks, session):
+    """The blocks of one session, in the order the build and the tests run them."""
+    return [b for b in blocks if b.tested and b.session == session]
+
+
+_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+
+def nested_fences(text):
+    """Every fence of a Markdown text, indented ones included: (0-based line, indent, info, line before).
+
+    markdown-it does not see a fence indented under ``!!!`` or ``===``, but
+    superfences does and runs it: this finds those.
+    """
+    out, open_fence, lines = [], None, text.splitlines()
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if open_fence:
+            closes = m and m["fence"][0] == open_fence[0] and len(m["fence"]) >= len(open_fence)
+            if closes and not m["info"].strip():
+                open_fence = None
+            continue
+        if m:
+            open_fence = m["fence"]
+            before = next((prev for prev in reversed(lines[:i]) if prev.strip()), "")
+            out.append((i, m["indent"], m["info"].strip(), before.strip()))
+    return out
+
+
+def problems(path):
+    """Every block of a Markdown file that escapes testing or that the two readers disagree on."""
+    text = path.read_text("utf8")
+    found = [p for p in (b.problem() for b in fences(text, path)) if p]
+    for line, indent, info, before in nested_fences(text):
+        lang = info.split()[0] if info.split() else ""
+        where = f"{path}:{line + 1}"
+        if lang in TESTED_LANGUAGES or lang in BUILD_LANGUAGES:
+            if indent:
+                found.append(
+                    f"{where}: a Python block indented under an admonition or a tab is not collected as a test:"
+                    " move it out of the admonition (or print the tabs from a block with show_steps)"
+                )
+        elif not UNTESTED_MARK.search(before):
+            found.append(f"{where}: a {lang or 'plain'} block with no <!-- untested: REASON --> comment before it")
+    return found

@@ -1,0 +1,54 @@
+"""The book's host for ``gradbook.display.show``: figures rendered into the running block's output.
+
+At build time (and under pytest, which runs the same blocks) ``show(fig)``
+renders the figure to an inline SVG now and adds it to the output of the block
+that is running; the page then shows it on a white card, the notebook as an
+``image/svg+xml`` output.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from book.output import Figure, Steps
+
+# dot numbers its elements id="node1", id="edge1"... in every drawing; several
+# drawings on one page would repeat them, so inline figures go without.
+_DOT_IDS = re.compile(r' id="(?:graph|node|edge|clust|a_node|a_edge)\d+"')
+
+
+def render(fig):
+    """A Graphviz graph or a matplotlib figure as a Figure, the same bytes on every build."""
+    if hasattr(fig, "savefig"):
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        buf = io.StringIO()
+        # A fixed salt and no date: the same figure gives the same bytes every build.
+        with matplotlib.rc_context({"svg.hashsalt": "gradbook", "svg.fonttype": "path"}):
+            fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+        plt.close(fig)
+        svg = buf.getvalue()
+        return Figure(svg[svg.index("<svg") :], "plot")
+    from gradbook.viz import to_svg  # imported late: `mkdocs serve` reloads gradbook when it changes
+
+    return Figure(_DOT_IDS.sub("", to_svg(fig)), "graph", fig.source)
+
+
+class BookHost:
+    """Receives show() and show_steps() calls while the book's blocks run."""
+
+    def __init__(self, runner):
+        self.runner = runner
+
+    def _out(self):
+        if self.runner.current is None:
+            raise RuntimeError("show() was called outside a running block of the book")
+        return self.runner.current
+
+    def show(self, fig):
+        self._out().add(render(fig))
+
+    def show_steps(self, frames):
+        self._out().add(Steps(tuple((str(title), render(fig)) for title, fig in frames)))

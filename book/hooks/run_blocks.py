@@ -1,0 +1,99 @@
+"""MkDocs hook: the book's Python blocks run through book.sessions, exactly as under pytest.
+
+markdown-exec still renders each block (its options, `source="above"`,
+`result="text"`, `html="1"`), but the code runs through the book's own runner,
+registered as markdown-exec's formatter for Python. So the build reads a block
+with book.blocks, as the tests do; a block the two would treat differently
+stops the strict build with its file, line and fix; a figure goes into the
+block's output through book.figures; and `mkdocs serve` re-runs only the
+sessions an edit can affect (results are cached by the library's source and
+the session's code up to each block).
+"""
+
+import gc
+import sys
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, where `book` lives
+
+import markdown_exec  # noqa: E402
+from markdown_exec import ExecutionError, base_format, code_block  # noqa: E402
+
+from book.blocks import BUILD_LANGUAGES, problems, python_blocks, session_chain  # noqa: E402
+from book.build import STATE, start_build  # noqa: E402
+from book.sessions import ROOT  # noqa: E402
+
+log = markdown_exec.get_logger("gradbook")
+
+
+class _Page:
+    def __init__(self, path):
+        self.path = path
+        self.blocks = python_blocks(path)
+        self.calls = {}  # session -> how many of its blocks markdown-exec has asked for
+
+
+_page = None
+
+
+def on_startup(command, dirty):
+    STATE.serving = command == "serve"
+
+
+def on_config(config):
+    for language in BUILD_LANGUAGES:
+        markdown_exec.formatters[language] = _format_python
+    start_build()
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    global _page
+    path = Path(page.file.abs_src_path)
+    _page = _Page(path)
+    STATE.runner.forget()  # a page's sessions are its own; the cache keeps their results
+    for problem in problems(path):
+        log.warning(problem)
+    # The namespaces the build keeps alive are big (chapter 11 holds a trained
+    # net's graphs): keep the cyclic collector from walking them again and again.
+    gc.collect()
+    gc.freeze()
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    STATE.runner.forget()
+    gc.unfreeze()
+    return html
+
+
+def _format_python(code, md, **options):
+    return base_format(language="python", run=_run, code=code, md=md, **options)
+
+
+def _run(code, returncode=None, session=None, id=None, **extra):  # noqa: A002 - markdown-exec's names
+    page = _page
+    rel = page.path.relative_to(ROOT) if page.path.is_relative_to(ROOT) else page.path
+    n = page.calls[session] = page.calls.get(session, 0) + 1
+    if session:
+        chain, index = session_chain(page.blocks, session), n - 1
+    else:  # blocks without a session run alone, each in a namespace of its own
+        alone = [b for b in page.blocks if b.built and b.session is None]
+        chain, index = alone[n - 1 : n], 0
+    if index >= len(chain) or chain[index].code.rstrip("\n") != code.rstrip("\n"):
+        raise ExecutionError(
+            code_block(
+                "text",
+                f"{rel}: markdown-exec runs a block (session {session!r}, number {n}) that the tests do not"
+                " collect as the same block; is it indented under an admonition or a tab? Move it out.",
+            )
+        )
+    block = chain[index]
+    try:
+        out = STATE.runner.run((str(rel), session or block.fence_line), chain, index, str(rel), STATE.library)
+    except Exception as error:
+        frames = traceback.TracebackException.from_exception(error)
+        raise ExecutionError(code_block("python", "".join(frames.format()), **extra)) from error
+    STATE.results[(str(rel), block.fence_line)] = out
+    return out.page_html()

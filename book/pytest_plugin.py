@@ -1,0 +1,52 @@
+"""pytest plugin: the book's blocks run as tests through book.sessions, as at build time.
+
+pytest-markdown-docs collects every Python fence of the Markdown files as one
+test. For the chapters (files under docs/) this plugin replaces its runner with
+book.sessions' model: one namespace per (page, session), blocks once and in
+page order, earlier blocks replayed first when a block runs alone. A block the
+build would treat differently fails with the reason and the fix.
+
+pytest-markdown-docs offers two public hooks (globals, the markdown-it parser),
+and neither can keep a namespace from one test to the next; a runner can. The
+runner registry lives in its private module ``_runners``: hence the exact pin
+of pytest-markdown-docs in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_markdown_docs._runners import DefaultRunner, register_runner
+
+from book.blocks import python_blocks, session_chain
+from book.figures import BookHost
+from book.sessions import ROOT, Runner
+
+DOCS = ROOT / "docs"
+RUNNER = Runner(skips=(pytest.skip.Exception,))
+_blocks = {}
+
+
+@register_runner(default=True)
+class BookRunner(DefaultRunner):
+    def runtest(self, test, args, *, asyncio_runner=None):
+        path = Path(test.source_path).resolve()
+        if not path.is_relative_to(DOCS):  # README.md: each block on its own, as the plugin does
+            return super().runtest(test, args, asyncio_runner=asyncio_runner)
+        if path not in _blocks:
+            _blocks[path] = python_blocks(path)
+        block = next(b for b in _blocks[path] if b.start_line == test.start_line)
+        problem = block.problem()
+        if problem:
+            pytest.fail(problem, pytrace=False)
+        chain = session_chain(_blocks[path], block.session) if block.session else [block]
+        key = (str(path), block.session or block.fence_line)
+        import gradbook.display
+
+        # Figures go into the block's output, as at build time, only while a book block runs.
+        previous = gradbook.display.set_host(BookHost(RUNNER))
+        try:
+            RUNNER.run(key, chain, chain.index(block), str(test.source_path))
+        finally:
+            gradbook.display.set_host(previous)

@@ -1,0 +1,131 @@
+"""``show()``: put a figure in front of the reader, wherever the code runs.
+
+* in Jupyter, the figure is displayed in the notebook;
+* in a plain Python session or script, it is written to an SVG file and the
+  path is printed (open it in a web browser);
+* in a place that runs code for a reader (the book's build, its live pages),
+  that place installs a *host* with ``set_host`` and the figure goes to it.
+
+A figure is a graph (a root ``Value``, drawn with ``draw_dot``, or a
+``graphviz.Digraph``) or a matplotlib figure.
+"""
+
+import itertools
+import sys
+import tempfile
+from pathlib import Path
+
+from .viz import draw_dot, to_svg
+
+__all__ = ["show", "show_steps", "set_host"]
+
+_host = None
+_numbers = itertools.count(1)
+
+
+def set_host(host):
+    """Send every ``show``/``show_steps`` call to ``host`` (``None``: back to the default).
+
+    A host has ``show(figure)`` and ``show_steps([(title, figure), ...])``,
+    where each figure is a ``graphviz.Digraph`` or a matplotlib figure.
+    Returns the host it replaces.
+
+    Examples:
+        >>> class Recorder:
+        ...     def __init__(self): self.seen = []
+        ...     def show(self, fig): self.seen.append(fig.source.count("shape=record"))
+        ...     def show_steps(self, frames): pass
+        >>> from gradbook import Value
+        >>> recorder = Recorder()
+        >>> previous = set_host(recorder)
+        >>> show(Value(1.0) + 2)
+        >>> set_host(previous) is recorder, recorder.seen
+        (True, [3])
+    """
+    global _host
+    previous, _host = _host, host
+    return previous
+
+
+def _figure(obj, kwargs):
+    if hasattr(obj, "savefig") or hasattr(obj, "pipe"):  # matplotlib figure, graphviz graph
+        if kwargs:
+            raise TypeError("show() takes keyword arguments (for draw_dot) only with a root node")
+        return obj
+    return draw_dot(obj, **kwargs)
+
+
+def _in_jupyter():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    return shell is not None and "IPKernelApp" in shell.config
+
+
+def _display(fig):
+    from IPython.display import SVG, display
+
+    display(fig if hasattr(fig, "savefig") else SVG(to_svg(fig)))
+
+
+def _write(fig, name):
+    folder = Path(tempfile.gettempdir()) / "gradbook-figures"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.svg"
+    if hasattr(fig, "savefig"):
+        fig.savefig(path, format="svg", bbox_inches="tight")
+    else:
+        path.write_text(to_svg(fig), "utf8")
+    return path
+
+
+def show(obj, **kwargs):
+    """Show a figure: a graph (a root node or a ``Digraph``) or a matplotlib figure.
+
+    Keyword arguments go to ``draw_dot`` for a root node. Outside Jupyter and
+    the book, the figure is written to an SVG file whose path is printed and
+    returned.
+
+    Examples:
+        >>> from gradbook import Value
+        >>> x = Value(2.0, label="x")
+        >>> path = show(x * x)  # doctest: +ELLIPSIS
+        show(): figure written to .../gradbook-figures/figure-....svg (open it in a web browser)
+        >>> "data 4.0000" in path.read_text()
+        True
+    """
+    fig = _figure(obj, kwargs)
+    if _host is not None:
+        return _host.show(fig)
+    if _in_jupyter():
+        return _display(fig)
+    path = _write(fig, f"figure-{next(_numbers)}")
+    print(f"show(): figure written to {path} (open it in a web browser)")
+    return path
+
+
+def show_steps(frames, **kwargs):
+    """Show a sequence of figures, one per step: a list of ``(title, figure)`` pairs.
+
+    In the book the steps become tabs; in Jupyter each is displayed under its
+    title; elsewhere each is written to an SVG file, and the paths returned.
+
+    Examples:
+        >>> from gradbook import Value
+        >>> y = Value(2.0, label="x") * 3
+        >>> paths = show_steps([("forward", y), ("after backward", y)])  # doctest: +ELLIPSIS
+        show_steps(): 2 figures written to .../gradbook-figures/steps-...-1.svg ... (open them in a web browser)
+    """
+    frames = [(str(title), _figure(fig, kwargs)) for title, fig in frames]
+    if _host is not None:
+        return _host.show_steps(frames)
+    if _in_jupyter():
+        from IPython.display import Markdown, display
+
+        for title, fig in frames:
+            display(Markdown(f"**{title}**"))
+            _display(fig)
+        return None
+    n = next(_numbers)
+    paths = [_write(fig, f"steps-{n}-{i}") for i, (_, fig) in enumerate(frames, 1)]
+    print(f"show_steps(): {len(paths)} figures written to {' '.join(map(str, paths))} (open them in a web browser)")
+    return paths
