@@ -15,6 +15,7 @@ This module reads a fence both ways, with those libraries' own parsers, and
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,11 +127,16 @@ def fences(source, path=None):
     """The fenced blocks of a Markdown text or file that markdown-it sees, in page order."""
     if isinstance(source, Path):
         path, source = source, source.read_text("utf8")
-    return [
+    return list(_fences(source, path))
+
+
+@functools.lru_cache(maxsize=256)  # the build, the notebooks and the checks all read each page
+def _fences(text, path):
+    return tuple(
         Block(path, tok.map[0], tok.map[1], tok.info, tok.content)
-        for tok in MarkdownIt("commonmark").parse(source)
+        for tok in MarkdownIt("commonmark").parse(text)
         if tok.type == "fence"
-    ]
+    )
 
 
 def python_blocks(source, path=None):

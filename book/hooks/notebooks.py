@@ -102,6 +102,13 @@ def on_page_markdown(markdown, page, config, files):
     return banner + markdown
 
 
+def on_page_content(html, page, config, files):
+    # Search finds the chapters; a notebook page repeats its chapter word for word.
+    if page.file.src_uri.startswith("notebooks/"):
+        page.meta["search"] = {"exclude": True}
+    return html
+
+
 def on_post_build(config):
     if _workdir is not None:
         _workdir.cleanup()

@@ -45,6 +45,10 @@ def on_config(config):
     for language in BUILD_LANGUAGES:
         markdown_exec.formatters[language] = _format_python
     start_build()
+    if STATE.serving:
+        # An unchanged notebook page is not converted again. Off for `mkdocs build`:
+        # the tests run two builds at once, and they would share the cache files.
+        config.plugins["mkdocs-jupyter"].config["cache"] = True
     return config
 
 
@@ -55,9 +59,8 @@ def on_page_markdown(markdown, page, config, files):
     STATE.runner.forget()  # a page's sessions are its own; the cache keeps their results
     for problem in problems(path):
         log.warning(problem)
-    # The namespaces the build keeps alive are big (chapter 11 holds a trained
-    # net's graphs): keep the cyclic collector from walking them again and again.
-    gc.collect()
+    # What the build holds is big (MkDocs' pages, chapter 11's trained nets): keep
+    # the cyclic collector from walking it again and again while blocks run.
     gc.freeze()
     return markdown
 
