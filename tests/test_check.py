@@ -6,7 +6,7 @@ import pytest
 
 import gradbook.check
 from gradbook import Value, gradcheck
-from gradbook.check import GradcheckResult, numeric_grads
+from gradbook.check import GradcheckResult, GradRow, numeric_grads
 
 
 def lecture_L(v):
@@ -140,6 +140,100 @@ def test_gradcheck_on_an_infinite_slope():
 
     assert not gradcheck(step(0.0), [1.0]).ok  # inf tolerance must not excuse it
     assert gradcheck(step(math.inf), [1.0]).ok
+
+
+# -- gradcheck: when the finite difference itself fails ------------------------------------
+
+
+def test_a_nudge_outside_the_domain_says_which_input_and_what_to_do():
+    with pytest.raises(ValueError) as err:
+        gradcheck(lambda v: v[0] * v[1].log(), [2.0, 1e-7], names=["w", "p"])
+    message = str(err.value)
+    assert "the finite difference for p cannot be computed" in message
+    assert "f fails at the nudge p - h = -9e-07 (p = 1e-07)" in message
+    assert "Value(-9e-07).log()" in message  # what f itself said
+    assert "use a smaller h, or check at a point further from the edge" in message
+    assert isinstance(err.value.__cause__, ValueError)
+    # and the advice works: with h below the distance to the edge it can be checked
+    assert gradcheck(lambda v: v[0].log(), [1e-7], h=1e-10).ok
+
+
+def test_numeric_grads_names_the_failing_nudge_too():
+    with pytest.raises(ValueError, match=re.escape("f fails at the nudge x1 + h = 1.000001 (x1 = 1.0)")):
+        numeric_grads(lambda v: v[0] / (1.000001 - v[1]), [3.0, 1.0])
+
+
+def test_f_that_takes_one_value_gets_a_hint():
+    with pytest.raises(TypeError, match=re.escape("gradcheck calls f with a list of Values, one per input")):
+        gradcheck(lambda x: x.log(), [1.0])
+
+
+def test_a_kink_puts_the_numeric_side_in_doubt():
+    result = gradcheck(lambda v: v[0].relu() * v[1], [0.0, 2.0], names=["x", "w"])
+    x, w = result.rows
+    assert not x.ok and x.numeric == pytest.approx(1.0)  # half of relu's two slopes, times w
+    assert "kink" in x.doubt and "from the left (0) and from the right (2)" in x.doubt
+    assert w.ok and w.doubt == ""
+    report = result.report()
+    assert "1 of 2 gradients do not match" in report and "1 where the finite difference is in doubt" in report
+    assert re.search(r"^x .*<-- numeric in doubt$", report, re.M)
+    assert "wrong" not in report
+    assert f"x: {x.doubt}" in report.splitlines()
+
+
+def test_a_nudge_across_a_kink_puts_the_numeric_side_in_doubt():
+    row = gradcheck(lambda v: v[0].relu(), [5e-7]).rows[0]
+    assert not row.ok and row.analytic == 1.0
+    assert "moves from 0.75 to 1 when h is halved" in row.doubt
+
+
+def test_an_ill_conditioned_point_puts_the_numeric_side_in_doubt():
+    """x / y at y = 1e-7: the nudge y - h crosses the pole at 0."""
+    result = gradcheck(lambda v: v[0] / v[1], [1.0, 1e-7])
+    x, y = result.rows
+    assert x.ok and not y.ok
+    assert y.analytic == pytest.approx(-1e14)
+    assert "when h is halved" in y.doubt and "Try a smaller h" in y.doubt
+    assert "<-- numeric in doubt" in result.report() and "wrong" not in result.report()
+    assert gradcheck(lambda v: v[0] / v[1], [1.0, 1e-7], h=1e-11).ok  # the advice works
+
+
+@pytest.mark.parametrize("x", [math.nan, math.inf, -math.inf])
+def test_nan_or_inf_puts_the_numeric_side_in_doubt(x):
+    row = gradcheck(lambda v: v[0] * 2.0, [x]).rows[0]
+    assert not row.ok
+    assert row.doubt.startswith(f"f is not finite near x0 = {x!r}")
+    assert "wrong" not in gradcheck(lambda v: v[0] * 2.0, [x]).report()
+
+
+def test_rounding_that_swamps_the_difference_puts_the_numeric_side_in_doubt():
+    # f is 1e12: a nudge of 1e-6 in b is below f's rounding error
+    result = gradcheck(lambda v: v[0] * 1e12 + v[1], [1.0, 1.0], names=["a", "b"])
+    a, b = result.rows
+    assert a.ok and not b.ok and b.analytic == 1.0
+    assert "mostly rounding" in b.doubt and "Try a larger h" in b.doubt
+
+
+def test_raise_on_fail_with_a_doubt_says_so():
+    with pytest.raises(AssertionError, match=r"(?s)numeric in doubt.*kink"):
+        gradcheck(lambda v: v[0].relu(), [0.0], raise_on_fail=True)
+
+
+def test_a_wrong_derivative_at_a_sound_point_is_still_wrong():
+    # the doubt checks must not excuse a real bug: smooth points, no doubt
+    for x in [-2.0, -0.3, 0.5, 1.7]:
+        row = gradcheck(lambda v: broken_tanh(v[0]), [x]).rows[0]
+        assert not row.ok and row.doubt == ""
+
+
+def test_sound_rows_have_no_doubt():
+    result = gradcheck(tanh_neuron, NEURON_INPUTS)
+    assert result.ok and all(row.doubt == "" for row in result.rows)
+
+
+def test_a_five_field_row_still_works():
+    row = GradRow("a", 1.0, 1.0, 0.0, True)  # as built before `doubt` existed
+    assert row.doubt == "" and row.ok
 
 
 # -- gradcheck: arguments -------------------------------------------------------------------

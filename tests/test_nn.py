@@ -1,4 +1,5 @@
 import random
+import re
 
 import pytest
 
@@ -68,10 +69,127 @@ def test_wrong_input_size_is_named():
         Neuron(3)([1.0, 2.0])
 
 
-@pytest.mark.parametrize("kwargs, error", [({"activation": "softmax"}, ValueError), ({"rng": "seed"}, TypeError)])
-def test_bad_options_are_named(kwargs, error):
-    with pytest.raises(error):
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"activation": "softmax"}, ValueError, "activation must be one of"),
+        ({"rng": "seed"}, TypeError, "rng must be None, an integer seed or a random.Random, got str 'seed'"),
+        ({"rng": 1.5}, TypeError, "got float 1.5"),
+        ({"rng": True}, TypeError, "got bool True"),
+    ],
+)
+def test_bad_options_are_named(kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
         MLP(2, [2, 1], **kwargs)
+
+
+# -- sizes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: MLP(-1, [2]), ValueError, "MLP: nin must be a positive int, got -1"),
+        (lambda: MLP(0, [2]), ValueError, "MLP: nin must be a positive int, got 0"),
+        (lambda: MLP(2.5, [1]), TypeError, "MLP: nin must be a positive int, got float 2.5"),
+        (lambda: MLP(2.0, [1]), TypeError, "MLP: nin must be a positive int, got float 2.0"),
+        (lambda: MLP("2", [1]), TypeError, "MLP: nin must be a positive int, got str '2'"),
+        (lambda: MLP(True, [1]), TypeError, "MLP: nin must be a positive int, got bool True"),
+        (lambda: MLP(2, [16, 0, 1]), ValueError, "MLP: nouts[1] must be a positive int, got 0"),
+        (lambda: MLP(2, [16, 2.5]), TypeError, "MLP: nouts[1] must be a positive int, got float 2.5"),
+        (lambda: MLP(2, 16), TypeError, "MLP: nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got int 16"),
+        (lambda: MLP(2, "16"), TypeError, "nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got str '16'"),
+        (lambda: MLP(2, range(3)), TypeError, "nouts must be a list or tuple"),
+        (lambda: MLP(2, []), ValueError, "MLP: nouts must name at least one layer size"),
+        (lambda: Layer(3, -2), ValueError, "Layer: nout must be a positive int, got -2"),
+        (lambda: Layer(None, 2), TypeError, "Layer: nin must be a positive int, got NoneType None"),
+        (lambda: Neuron(-3), ValueError, "Neuron: nin must be a positive int, got -3"),
+        (lambda: Neuron(3.0), TypeError, "Neuron: nin must be a positive int, got float 3.0"),
+    ],
+)
+def test_bad_sizes_are_named(make, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        make()
+
+
+def test_integer_like_sizes_and_seeds_are_accepted():
+    np = pytest.importorskip("numpy")
+    model = MLP(np.int64(2), (np.int32(3), 1), rng=np.int64(3))
+    assert [p.data for p in model.parameters()] == [p.data for p in MLP(2, [3, 1], rng=3).parameters()]
+
+    class Index:  # anything with __index__ is an integer to Python
+        def __index__(self):
+            return 3
+
+    assert [p.data for p in MLP(2, [3, 1], rng=Index()).parameters()] == [
+        p.data for p in MLP(2, [3, 1], rng=3).parameters()
+    ]
+    assert len(Neuron(Index()).w) == 3
+
+
+def test_a_random_instance_is_used_as_the_source():
+    r = random.Random(5)
+    a = MLP(2, [3, 1], rng=r)
+    assert [p.data for p in a.parameters()] == [p.data for p in MLP(2, [3, 1], rng=5).parameters()]
+    assert r.getstate() != random.Random(5).getstate()  # drawn from r itself, not a copy
+
+
+# -- inputs ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda xs: list(xs),
+        lambda xs: tuple(xs),
+        lambda xs: (x for x in xs),  # a generator: read once, for every neuron
+        lambda xs: iter(xs),
+        lambda xs: map(float, xs),
+        lambda xs: [Value(x) for x in xs],
+    ],
+    ids=["list", "tuple", "generator", "iterator", "map", "values"],
+)
+def test_inputs_may_be_any_iterable(make):
+    xs = [0.5, -1.5, 2.0]
+    for model in (Neuron(3, rng=1), Layer(3, 4, rng=1), MLP(3, [4, 4, 1], rng=1)):
+        expected = model(xs)
+        got = model(make(xs))
+        if isinstance(expected, list):
+            assert [o.data for o in got] == [o.data for o in expected]
+        else:
+            assert got.data == expected.data
+
+
+def test_numpy_array_inputs():
+    np = pytest.importorskip("numpy")
+    model = MLP(3, [4, 1], rng=1)
+    assert model(np.array([0.5, -1.5, 2.0])).data == model([0.5, -1.5, 2.0]).data
+
+
+def test_a_single_number_is_one_input():
+    n = Neuron(1, nonlin=False, rng=2)
+    assert n(3.0).data == n([3.0]).data == n(Value(3.0)).data
+
+
+@pytest.mark.parametrize(
+    "model, x, message",
+    [
+        (Neuron(2), (x for x in [1.0, 2.0, 3.0]), "this neuron takes 2 inputs, got 3"),
+        (Layer(2, 3), (x for x in [1.0]), "this layer takes 2 inputs, got 1"),
+        (MLP(2, [3, 1]), iter([1.0, 2.0, 3.0]), "this MLP takes 2 inputs, got 3"),
+        (MLP(2, [3, 1]), [], "this MLP takes 2 inputs, got 0"),
+    ],
+)
+def test_wrong_input_count_is_counted_right(model, x, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        model(x)
+
+
+@pytest.mark.parametrize("x, message", [("ab", "takes numbers or Values, got str 'ab'"),
+                                        (None, "takes a number, a Value or an iterable of them, got NoneType")])
+def test_inputs_that_are_not_numbers_are_named(x, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        MLP(2, [1])(x)
 
 
 def test_one_node_weighted_sum_matches_sum_of_products_exactly():

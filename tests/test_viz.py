@@ -1,4 +1,5 @@
 import doctest
+import os
 import re
 
 import graphviz
@@ -26,7 +27,8 @@ def lecture_graph():
 
 
 def svg_texts(svg):
-    return re.findall(r"<text[^>]*>(.*?)</text>", svg)
+    """The texts drawn in an SVG, a no-break space read as the space it shows."""
+    return [t.replace("\u00a0", " ") for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
 
 
 class Duck:
@@ -163,6 +165,13 @@ def test_to_svg_is_inline_svg():
         ("a&lt;b", ["a&amp;lt;b"]),  # not read as an entity
         ("two\nlines", ["two", "lines"]),
         ("tab\there", ["tab here"]),
+        ("a b", ["a b"]),
+        ("x1*w1 + x2*w2", ["x1*w1 + x2*w2"]),
+        ("a   b", ["a   b"]),  # a run of spaces is not merged
+        ("  lead", ["  lead"]),  # nor dropped at the start...
+        ("trail  ", ["trail  "]),  # ...or the end
+        ("{ a b }", ["{ a b }"]),
+        ("a\\ b", ["a\\ b"]),  # not dot's escaped space
     ],
 )
 def test_special_characters_in_a_label_are_drawn_as_written(label, drawn):
@@ -174,6 +183,93 @@ def test_special_characters_in_a_label_are_drawn_as_written(label, drawn):
 def test_special_characters_in_an_op_are_drawn_as_written():
     svg = to_svg(Duck(1.0, (Duck(2.0),), '<f|{x}>"\\'))
     assert "&lt;f|{x}&gt;&quot;\\" in svg_texts(svg)
+    assert " my  op " in svg_texts(to_svg(Duck(1.0, (Duck(2.0),), " my  op ")))
+
+
+def test_spaces_do_not_touch_the_other_fields():
+    # dot's own escaped space would pad "data 1.0000" with a trailing space
+    svg = to_svg(Value(1.0, label=" a b "))
+    assert re.findall(r"<text[^>]*>(.*?)</text>", svg)[1:] == ["data 1.0000", "grad 0.0000"]
+
+
+# -- big graphs fail fast --------------------------------------------------------------
+
+
+def chain(steps):
+    x = Value(1.0)
+    for _ in range(steps):
+        x = x * 1.0001
+    return x  # 2 * steps + 1 values
+
+
+def test_a_graph_over_the_node_limit_is_refused_with_its_size_and_what_to_do():
+    assert gradbook.viz.MAX_NODES == 500
+    draw_dot(chain(249))  # 499 values: under the limit
+    with pytest.raises(ValueError) as err:
+        draw_dot(chain(2500))
+    message = str(err.value)
+    assert "this graph has 5,001 values, more than max_nodes=500" in message
+    assert "Draw a part of it instead (draw_dot of a node inside the graph" in message
+    assert "draw_dot(root, max_nodes=5001)" in message
+
+
+def test_the_node_limit_can_be_raised_or_lifted():
+    big = chain(2500)
+    assert draw_dot(big, max_nodes=5001).source.count("shape=record") == 5001
+    assert draw_dot(big, max_nodes=None).source.count("shape=record") == 5001
+    with pytest.raises(ValueError, match="more than max_nodes=5,000"):
+        draw_dot(big, max_nodes=5000)
+    with pytest.raises(ValueError, match="more than max_nodes=500"):
+        to_svg(big)  # to_svg draws with draw_dot's limit...
+    assert "<svg" in to_svg(chain(300), max_nodes=601)  # ...and passes max_nodes on
+
+
+@pytest.mark.parametrize("kwargs", [{"max_nodes": 0}, {"max_nodes": 2.5}, {"max_nodes": True},
+                                    {"timeout": 0}, {"timeout": -1.0}, {"timeout": "30"}])
+def test_bad_limits_are_named(kwargs):
+    (name,) = kwargs
+    with pytest.raises(ValueError, match=f"{name} must be a positive"):
+        draw_dot(Value(1.0), **kwargs)
+
+
+@pytest.fixture
+def slow_dot(monkeypatch, tmp_path):
+    """A `dot` that never answers; writes its process id so the test can check it was stopped."""
+    pid_file = tmp_path / "pid"
+    script = tmp_path / "dot"
+    script.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 60\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    return pid_file
+
+
+def test_rendering_stops_dot_at_the_time_limit_and_says_why(slow_dot):
+    g = draw_dot(lecture_graph(), timeout=0.5)
+    for render in (g.pipe, lambda: to_svg(g), g._repr_image_svg_xml):
+        with pytest.raises(TimeoutError) as err:
+            render()
+        message = str(err.value)
+        assert "dot did not finish drawing this graph (7 values) within the time limit of 0.5 s" in message
+        assert "draw_dot(root, timeout=120)" in message
+        pid = int(slow_dot.read_text())
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # killed and reaped, not left running
+
+
+def test_the_default_time_limit():
+    assert gradbook.viz.RENDER_TIMEOUT == 30.0
+    assert draw_dot(Value(1.0)).timeout == 30.0
+    assert draw_dot(Value(1.0), timeout=None).timeout is None
+
+
+def test_rendering_within_the_limit_matches_graphviz_own_pipe():
+    g = draw_dot(lecture_graph())
+    plain = graphviz.Digraph(body=g.body, graph_attr=g.graph_attr, node_attr=g.node_attr, edge_attr=g.edge_attr)
+    assert g.pipe(format="svg") == plain.pipe(format="svg")
+    assert g.pipe(format="svg", encoding="utf-8") == plain.pipe(format="svg", encoding="utf-8")
+    assert draw_dot(lecture_graph(), timeout=None).pipe(format="svg") == plain.pipe(format="svg")
+    with pytest.raises(graphviz.CalledProcessError):
+        g.pipe(format="svg", renderer="nosuchrenderer", quiet=True)
 
 
 # -- without dot ----------------------------------------------------------------------

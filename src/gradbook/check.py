@@ -7,9 +7,21 @@ every input; ``gradcheck`` compares the result with what ``backward()`` says.
 It nudges both ways, ``(f(x + h) - f(x - h)) / 2h`` (central differences):
 the error shrinks like h**2 instead of h, so a tolerance of 1e-5 is enough
 to tell a right local derivative from a wrong one.
+
+A finite difference is a measurement, and it can fail too, so ``gradcheck``
+does not blame ``backward()`` for every disagreement:
+
+* a nudge outside ``f``'s domain (``log`` of ``1e-7 - h``) raises a
+  ``ValueError`` that names the input and the nudge and says what to change;
+* where the measurement is unreliable, the report says "numeric in doubt"
+  and why, instead of "wrong": ``f`` is NaN or infinite nearby, the slope
+  from the left and from the right differ (a kink, like relu at 0), or the
+  difference moves when ``h`` is halved (a pole or a steep curve within ``h``,
+  like ``x / y`` at ``y = 1e-7``).
 """
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import List, NamedTuple
 
@@ -17,40 +29,118 @@ from .engine import Value
 
 __all__ = ["numeric_grads", "gradcheck", "GradcheckResult", "GradRow"]
 
+# What a function raises outside its domain: math.log(-1), Value(-1).log(),
+# 1 / 0, math.exp(1000).
+_DOMAIN_ERRORS = (ValueError, ArithmeticError)
+
 
 def _number(out):
     return out.data if isinstance(out, Value) else float(out)
 
 
+def _check_h(h):
+    if not h > 0:
+        raise ValueError(f"h must be a positive step, got {h!r}")
+
+
+def _nudged(f, xs, i, step, name, h_text):
+    """``f`` with input ``i`` moved by ``step``; a clear error if ``f`` is undefined there."""
+    ys = list(xs)
+    ys[i] += step
+    try:
+        return _number(f(ys))
+    except _DOMAIN_ERRORS as err:
+        sign = "+" if step > 0 else "-"
+        raise ValueError(
+            f"the finite difference for {name} cannot be computed: f fails at the nudge "
+            f"{name} {sign} {h_text} = {ys[i]!r} ({name} = {xs[i]!r}) with {type(err).__name__}: {err}. "
+            f"{name} is within {h_text} = {abs(step):g} of the edge of f's domain: "
+            f"use a smaller h, or check at a point further from the edge."
+        ) from err
+
+
 def numeric_grads(f, inputs, h=1e-6):
     """The slope of ``f`` along each input, by central finite differences.
 
-    ``f`` takes a list of floats and returns a ``Value`` or a float.
+    ``f`` takes a list of floats and returns a ``Value`` or a float. If ``f``
+    fails at a nudged point (outside its domain), a ``ValueError`` says which
+    input and which nudge.
 
     Examples:
         >>> f = lambda x: x[0] * x[0] + 3 * x[1]
         >>> [round(g, 6) for g in numeric_grads(f, [2.0, 5.0])]
         [4.0, 3.0]
+        >>> import math
+        >>> numeric_grads(lambda x: math.log(x[0]), [1e-7])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: the finite difference for x0 cannot be computed: f fails at the nudge x0 - h = -9e-07 ...
     """
-    if not h > 0:
-        raise ValueError(f"h must be a positive step, got {h!r}")
+    _check_h(h)
     xs = [float(x) for x in inputs]
     grads = []
     for i in range(len(xs)):
-        up, down = list(xs), list(xs)
-        up[i] += h
-        down[i] -= h
-        grads.append((_number(f(up)) - _number(f(down))) / (2 * h))
+        up = _nudged(f, xs, i, h, f"x{i}", "h")
+        down = _nudged(f, xs, i, -h, f"x{i}", "h")
+        grads.append((up - down) / (2 * h))
     return grads
+
+
+def _doubt(f, xs, i, fx, h, tol, name):
+    """The central difference for input ``i``, and why it may be off ("" if it looks sound).
+
+    Uses ``f`` at ``x +- h`` and ``x +- h/2``: for a smooth ``f`` the slopes
+    from the left and the right differ by about ``h * f''``, so halving ``h``
+    halves their gap and hardly moves the central difference.
+    """
+    up, down = _nudged(f, xs, i, h, name, "h"), _nudged(f, xs, i, -h, name, "h")
+    num = (up - down) / (2 * h)
+    if not all(math.isfinite(v) for v in (fx, up, down, num)):
+        return num, (
+            f"f is not finite near {name} = {xs[i]!r} (f = {fx!r} there, {down!r} at {name} - h, "
+            f"{up!r} at {name} + h), so the finite difference {num!r} says nothing about the slope."
+        )
+    # Each value of f is off by a rounding error of at least half an ulp, and
+    # dividing by 2h magnifies it: with f about 1e4 and h = 1e-6 that is 1e-6.
+    noise = sys.float_info.epsilon * max(abs(fx), abs(up), abs(down)) / h
+    if noise > tol(num):
+        return num, (
+            f"f is about {max(abs(fx), abs(up), abs(down)):.2g} near {name} = {xs[i]!r}, so its rounding "
+            f"error alone moves the finite difference by about {noise:.2g}, more than the tolerance: "
+            f"the numeric value is mostly rounding. Try a larger h, or inputs where f is smaller."
+        )
+    up2, down2 = _nudged(f, xs, i, h / 2, name, "h/2"), _nudged(f, xs, i, -h / 2, name, "h/2")
+    half = (up2 - down2) / h
+    if not (math.isfinite(half) and abs(half - num) <= tol(num)):
+        return num, (
+            f"the finite difference moves from {num:.8g} to {half:.8g} when h is halved: f's slope "
+            f"changes within h of {name} = {xs[i]!r} (a pole, a kink or a steep curve nearby). "
+            f"Try a smaller h, or a point further from it."
+        )
+    right, left = (up - fx) / h, (fx - down) / h
+    right2, left2 = (up2 - fx) / (h / 2), (fx - down2) / (h / 2)
+    gap, gap2 = right - left, right2 - left2
+    if abs(gap) > tol(num) and abs(gap2) > 0.75 * abs(gap):  # a smooth f would halve it
+        return num, (
+            f"the slope from the left ({left:.8g}) and from the right ({right:.8g}) differ, also with "
+            f"h halved: f has a kink at {name} = {xs[i]!r} (like relu at 0), where it has no derivative, "
+            f"and backward() gives one side's slope (or one in between) by convention. "
+            f"Check at a point away from the kink."
+        )
+    return num, ""
 
 
 class GradRow(NamedTuple):
     """One input's gradient, from ``backward()`` and from finite differences.
 
+    ``doubt`` says why the finite difference may be off, or is ``""`` when it
+    looks sound; a row that does not match and has a doubt is not evidence
+    against ``backward()``.
+
     Examples:
         >>> row = gradcheck(lambda v: v[0] * v[0], [3.0]).rows[0]
-        >>> row.name, row.analytic, row.ok
-        ('x0', 6.0, True)
+        >>> row.name, row.analytic, row.ok, row.doubt
+        ('x0', 6.0, True, '')
     """
 
     name: str
@@ -58,6 +148,7 @@ class GradRow(NamedTuple):
     numeric: float
     abs_err: float
     ok: bool
+    doubt: str = ""
 
 
 @dataclass
@@ -84,24 +175,37 @@ class GradcheckResult:
     def report(self, show_all=False):
         """A table of the gradients that do not match, or of all with ``show_all``.
 
+        A mismatch is marked ``<-- wrong`` when the finite difference looks
+        sound, and ``<-- numeric in doubt`` (with the reason below the table)
+        when it does not: then ``backward()`` may well be right.
+
         Examples:
             >>> print(gradcheck(lambda v: v[0] * v[0], [3.0]).report())
             gradcheck: all 1 gradients match (rtol=1e-05, atol=1e-06)
+            >>> print(gradcheck(lambda v: v[0].relu(), [0.0]).report())
+            gradcheck: 1 of 1 gradients do not match (rtol=1e-05, atol=1e-06), 1 where the finite difference is in doubt
+            input      backward()         numeric     abs err
+            x0                  0             0.5         0.5  <-- numeric in doubt
+            x0: the slope from the left (0) and from the right (1) differ, also with h halved: f has a kink at x0 = 0.0 (like relu at 0), where it has no derivative, and backward() gives one side's slope (or one in between) by convention. Check at a point away from the kink.
         """
         bad = [row for row in self.rows if not row.ok]
         shown = self.rows if show_all else bad
         n = len(self.rows)
         head = f"{len(bad)} of {n} gradients do not match" if bad else f"all {n} gradients match"
         lines = [f"gradcheck: {head} (rtol={self.rtol:g}, atol={self.atol:g})"]
+        doubted = [row for row in bad if row.doubt]
+        if doubted:
+            lines[0] += f", {len(doubted)} where the finite difference is in doubt"
         if not shown:
             return lines[0]
         width = max(len("input"), *(len(row.name) for row in shown))
         lines.append(f"{'input':<{width}}  {'backward()':>14}  {'numeric':>14}  {'abs err':>10}")
         for row in shown:
-            flag = "" if row.ok else "  <-- wrong"
+            flag = "" if row.ok else "  <-- numeric in doubt" if row.doubt else "  <-- wrong"
             lines.append(
                 f"{row.name:<{width}}  {row.analytic:>14.8g}  {row.numeric:>14.8g}  {row.abs_err:>10.3g}{flag}"
             )
+        lines += [f"{row.name}: {row.doubt}" for row in doubted]
         return "\n".join(lines)
 
     __str__ = report
@@ -115,32 +219,56 @@ def gradcheck(f, inputs, h=1e-6, rtol=1e-5, atol=1e-6, *, names=None, raise_on_f
     ``|analytic - numeric| <= atol + rtol * |numeric|``. With
     ``raise_on_fail=True`` a mismatch raises ``AssertionError`` with the report.
 
+    A nudge outside ``f``'s domain raises ``ValueError`` naming the input and
+    the nudge. Where the finite difference itself is unreliable (NaN or
+    infinity nearby, a kink, a slope that changes within ``h``) the row's
+    ``doubt`` says so, and the report marks it "numeric in doubt", not "wrong".
+
     Examples:
         >>> r = gradcheck(lambda v: (v[0] * v[1]).tanh(), [0.5, -1.0], names=["x", "w"])
         >>> r.ok
         True
         >>> [round(row.analytic, 4) for row in r.rows]
         [-0.7864, 0.3932]
+        >>> gradcheck(lambda v: v[0].log(), [1e-7])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: the finite difference for x0 cannot be computed: f fails at the nudge x0 - h = -9e-07 ...
     """
+    _check_h(h)
     xs = [float(x) for x in inputs]
     names = [f"x{i}" for i in range(len(xs))] if names is None else [str(n) for n in names]
     if len(names) != len(xs):
         raise ValueError(f"got {len(names)} names for {len(xs)} inputs")
 
     leaves = [Value(x, label=name) for x, name in zip(xs, names)]
-    out = f(leaves)
+    try:
+        out = f(leaves)
+    except (AttributeError, TypeError) as err:
+        if "'list'" not in str(err):
+            raise
+        raise TypeError(
+            f"{err}: gradcheck calls f with a list of Values, one per input; "
+            "index it, as in lambda v: v[0] * v[1]"
+        ) from err
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value to backpropagate through, got {type(out).__name__}")
     out.backward()
 
+    def tol(num):
+        return atol + rtol * abs(num)
+
     # The same f, fed fresh Values, so ops like .tanh() work on the nudged inputs.
-    numeric = numeric_grads(lambda ys: f([Value(y) for y in ys]), xs, h)
+    def g(ys):
+        return f([Value(y) for y in ys])
+
     rows = []
-    for leaf, num in zip(leaves, numeric):
+    for i, leaf in enumerate(leaves):
+        num, doubt = _doubt(g, xs, i, out.data, h, tol, names[i])
         # == first: inf - inf is nan, yet two equal infinities do match.
         err = 0.0 if leaf.grad == num else abs(leaf.grad - num)
-        ok = math.isfinite(err) and err <= atol + rtol * abs(num)
-        rows.append(GradRow(leaf.label, leaf.grad, num, err, ok))
+        ok = math.isfinite(err) and err <= tol(num)
+        rows.append(GradRow(leaf.label, leaf.grad, num, err, ok, doubt))
 
     result = GradcheckResult(rows, rtol, atol)
     if raise_on_fail and not result.ok:

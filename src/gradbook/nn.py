@@ -4,12 +4,20 @@ The shapes are micrograd's (``Neuron(nin, nonlin=True)``, ``Layer(nin, nout)``,
 ``MLP(nin, nouts)``), so code written against micrograd runs unchanged, and
 with the same ``random.seed`` it starts from the same weights. Two additions:
 
-* ``rng=``: an ``int`` seed or a ``random.Random``, so a model is reproducible
-  without touching the global random state.
+* ``rng=``: an integer seed (any int-like, such as ``numpy.int64(3)``) or a
+  ``random.Random``, so a model is reproducible without touching the global
+  random state.
 * ``activation=``: ``"relu"`` (micrograd's package) or ``"tanh"`` (the lecture).
+
+Sizes must be positive whole numbers and ``nouts`` a list or tuple; a call
+takes any iterable of numbers or ``Value``s (a list, a tuple, a generator, a
+numpy array) of the right length. Anything else raises at once, naming the
+argument and what it got.
 """
 
+import operator
 import random
+from numbers import Integral, Real
 
 from .engine import Value, _as_float
 
@@ -18,14 +26,54 @@ __all__ = ["Module", "Neuron", "Layer", "MLP"]
 _ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh}
 
 
+def _integer(x):
+    """``x`` as an int if it is a whole number type (int, numpy.int64...), else None."""
+    # bool is an int subclass, but Neuron(True) or rng=True is a slip, not a size or a seed.
+    if isinstance(x, bool) or not (isinstance(x, Integral) or hasattr(type(x), "__index__")):
+        return None
+    return operator.index(x)
+
+
+def _size(owner, name, x):
+    n = _integer(x)
+    if n is None:
+        raise TypeError(f"{owner}: {name} must be a positive int, got {type(x).__name__} {x!r}")
+    if n < 1:
+        raise ValueError(f"{owner}: {name} must be a positive int, got {n}")
+    return n
+
+
 def _rng(rng):
     if rng is None or rng is random:
         return random  # the global source, as micrograd uses it
     if isinstance(rng, random.Random):
         return rng
-    if isinstance(rng, int) and not isinstance(rng, bool):
-        return random.Random(rng)
-    raise TypeError(f"rng must be None, an int seed or a random.Random, got {type(rng).__name__}")
+    seed = _integer(rng)
+    if seed is not None:
+        return random.Random(seed)
+    raise TypeError(
+        f"rng must be None, an integer seed or a random.Random, got {type(rng).__name__} {rng!r}"
+    )
+
+
+def _inputs(x, n, what):
+    """The inputs of a call as a list of ``n`` items: one number or Value, or any iterable of them."""
+    if type(x) is list:
+        pass  # the usual case, first: a neuron is called once per sample in training
+    elif isinstance(x, (Value, Real)):
+        x = [x]
+    elif isinstance(x, (str, bytes)):
+        raise TypeError(f"{what} takes numbers or Values, got {type(x).__name__} {x!r}")
+    else:
+        try:
+            x = list(x)  # a generator can be read only once: keep what it gave
+        except TypeError:
+            raise TypeError(
+                f"{what} takes a number, a Value or an iterable of them, got {type(x).__name__}"
+            ) from None
+    if len(x) != n:
+        raise ValueError(f"{what} takes {n} inputs, got {len(x)}")
+    return x
 
 
 def _weighted_sum(ws, xs, b):
@@ -103,9 +151,16 @@ class Neuron(Module):
         True
         >>> n
         TanhNeuron(2)
+        >>> n(x for x in (1.0, -2.0)).data == out.data  # any iterable of inputs
+        True
+        >>> n([1.0])
+        Traceback (most recent call last):
+        ...
+        ValueError: this neuron takes 2 inputs, got 1
     """
 
     def __init__(self, nin, nonlin=True, activation="relu", rng=None):
+        nin = _size("Neuron", "nin", nin)
         if activation not in _ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}")
         r = _rng(rng)
@@ -116,10 +171,7 @@ class Neuron(Module):
         self.activation = activation
 
     def __call__(self, x):
-        if isinstance(x, Value) or not hasattr(x, "__len__"):
-            x = [x]
-        if len(x) != len(self.w):
-            raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
+        x = _inputs(x, len(self.w), "this neuron")
         act = _weighted_sum(self.w, x, self.b)
         return _ACTIVATIONS[self.activation](act) if self.nonlin else act
 
@@ -142,13 +194,20 @@ class Layer(Module):
         >>> layer = Layer(3, 2, rng=0)
         >>> len(layer([1.0, 2.0, 3.0]))
         2
+        >>> Layer(3, 0)
+        Traceback (most recent call last):
+        ...
+        ValueError: Layer: nout must be a positive int, got 0
     """
 
     def __init__(self, nin, nout, rng=None, **kwargs):
+        nin, nout = _size("Layer", "nin", nin), _size("Layer", "nout", nout)
         r = _rng(rng)
         self.neurons = [Neuron(nin, rng=r, **kwargs) for _ in range(nout)]
 
     def __call__(self, x):
+        # One list for all neurons: a generator would be used up by the first.
+        x = _inputs(x, len(self.neurons[0].w), "this layer")
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -169,17 +228,31 @@ class MLP(Module):
         >>> score.backward()
         >>> len(model.parameters()), type(score).__name__
         (337, 'Value')
+        >>> MLP(2, 16)
+        Traceback (most recent call last):
+        ...
+        TypeError: MLP: nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got int 16
     """
 
     def __init__(self, nin, nouts, activation="relu", rng=None):
+        nin = _size("MLP", "nin", nin)
+        if not isinstance(nouts, (list, tuple)):
+            raise TypeError(
+                "MLP: nouts must be a list or tuple of layer sizes, such as [16, 16, 1], "
+                f"got {type(nouts).__name__} {nouts!r}"
+            )
+        if not nouts:
+            raise ValueError("MLP: nouts must name at least one layer size, got an empty list")
+        nouts = [_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts)]
         r = _rng(rng)
-        sz = [nin] + list(nouts)
+        sz = [nin] + nouts
         self.layers = [
             Layer(sz[i], sz[i + 1], rng=r, nonlin=i != len(nouts) - 1, activation=activation)
             for i in range(len(nouts))
         ]
 
     def __call__(self, x):
+        x = _inputs(x, len(self.layers[0].neurons[0].w), "this MLP")
         for layer in self.layers:
             x = layer(x)
         return x

@@ -6,9 +6,15 @@ value is a small oval in front of it. Three things differ from the lecture:
 * node ids come from the order of the walk (``n0``, ``n1``, ``n0_op``), never
   from ``id()``, so the same graph gives the same DOT source and the same SVG
   bytes on every run, and the book's pages do not change on each build;
-* labels are escaped, so a label like ``"{a|b}"`` is drawn as written instead
-  of splitting the box or breaking the DOT file;
+* labels are escaped, so a label like ``"{a|b}"`` or ``"  a  b"`` is drawn as
+  written instead of splitting the box, losing spaces or breaking the DOT file;
 * ``trace`` walks with an explicit stack, so a chain 100,000 nodes deep works.
+
+Big drawings fail fast. Laying out a graph of thousands of values takes
+``dot`` many minutes and gigabytes, and nobody can read the result, so
+``draw_dot`` refuses graphs of more than ``MAX_NODES`` (500) values unless
+given a larger ``max_nodes=``; and rendering what it returns stops ``dot``
+after ``RENDER_TIMEOUT`` (30) seconds with a ``TimeoutError`` that says so.
 
 Anything with ``data``, ``_prev`` and ``_op`` can be drawn (``label`` and
 ``grad`` are optional), so the small ``Value`` classes the chapters build
@@ -17,6 +23,9 @@ along the way can use it too.
 
 import contextlib
 import re
+import subprocess
+import sys
+from numbers import Integral, Real
 
 import graphviz
 
@@ -33,6 +42,11 @@ INSTALL_HINT = (
 _HIGHLIGHT = "#ffd54f"
 _NODE = {"style": "filled", "fillcolor": "white", "color": "black", "fontcolor": "black"}
 _EDGE = {"color": "#888888"}
+
+# A 500-value graph (an MLP's loss on one sample is about 400) renders in a few
+# seconds; the lecture's 1,050-value demo loss took 18 s, 5,000 values never finished.
+MAX_NODES = 500
+RENDER_TIMEOUT = 30.0  # seconds
 
 
 class GraphvizNotFound(graphviz.ExecutableNotFound):
@@ -97,19 +111,26 @@ def trace(root):
 
 _SPECIAL = re.compile(r'([\\{}|<>"])')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NBSP = "\u00a0"
 
 
 def _escape(text):
     r"""Text for a DOT record label that dot will draw exactly as written.
 
+    A space becomes a no-break space: in a record label dot drops leading and
+    trailing spaces and merges runs of them, and its escaped space ``\ `` is
+    dropped at the start of a field and pads the other fields. A no-break
+    space is a plain character to the record parser, drawn as a space.
+
     Examples:
-        >>> print(_escape('a|b{c}'))
-        a\|b\{c\}
+        >>> _escape('a|b{c} d')
+        'a\\|b\\{c\\}\xa0d'
     """
     text = str(text).replace("&", "&amp;")  # dot reads "&lt;" as an entity
     text = _SPECIAL.sub(r"\\\1", text)
     text = re.sub(r"\r\n|\r|\n", r"\\n", text)  # a line break dot understands
-    return _CONTROL.sub(" ", text)  # dot drops tabs and misreads other controls
+    text = _CONTROL.sub(" ", text)  # dot drops tabs and misreads other controls
+    return text.replace(" ", _NBSP)
 
 
 @contextlib.contextmanager
@@ -124,24 +145,65 @@ def _needs_dot():
 class _Digraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering says how to install ``dot``.
 
-    Jupyter's display and ``view()`` go through these two methods as well.
+    ``pipe`` (which ``to_svg`` and Jupyter's display use) stops ``dot`` after
+    ``timeout`` seconds. Jupyter's display and ``view()`` go through these
+    two methods as well.
     """
 
-    def pipe(self, *args, **kwargs):
-        with _needs_dot():
-            return super().pipe(*args, **kwargs)
+    timeout = RENDER_TIMEOUT
+    values = None  # how many values draw_dot drew, for the timeout's message
+
+    def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False,
+             *, engine=None, encoding=None):
+        if self.timeout is None:
+            with _needs_dot():
+                return super().pipe(format, renderer, formatter, neato_no_op, quiet,
+                                    engine=engine, encoding=encoding)
+        # graphviz's own pipe has no time limit, so run dot as it would, with one.
+        if formatter is not None and renderer is None:
+            raise graphviz.RequiredArgumentError("formatter given without renderer")
+        out_format = ":".join(f for f in (format or self.format, renderer, formatter) if f)
+        cmd = [str(graphviz.DOT_BINARY), f"-K{engine or self.engine}", f"-T{out_format}"]
+        if neato_no_op:
+            cmd.append(f"-n{neato_no_op:d}")
+        try:
+            proc = subprocess.run(cmd, input=self.source.encode(self.encoding),
+                                  capture_output=True, timeout=self.timeout)
+        except FileNotFoundError:
+            raise GraphvizNotFound() from None
+        except subprocess.TimeoutExpired:  # run() has killed dot by now
+            size = "" if self.values is None else f" ({self.values:,} values)"
+            raise TimeoutError(
+                f"dot did not finish drawing this graph{size} within the time limit of "
+                f"{self.timeout:g} s, and was stopped. Draw a part of the graph instead "
+                f"(draw_dot of a node inside it), or allow more time: "
+                f"draw_dot(root, timeout=120), or timeout=None for no limit."
+            ) from None
+        if proc.stderr and not quiet:
+            sys.stderr.write(proc.stderr.decode(errors="replace"))
+        if proc.returncode:
+            raise graphviz.CalledProcessError(proc.returncode, cmd, proc.stdout, proc.stderr)
+        return proc.stdout.decode(encoding) if encoding else proc.stdout
 
     def render(self, *args, **kwargs):
         with _needs_dot():
             return super().render(*args, **kwargs)
 
 
-def draw_dot(root, rankdir="LR", format="svg", highlight=()):
+def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NODES,
+             timeout=RENDER_TIMEOUT):
     """The graph behind ``root`` as a ``graphviz.Digraph``.
 
     ``rankdir`` is ``"LR"`` (left to right) or ``"TB"`` (top to bottom);
     nodes in ``highlight`` are filled with a colour (for step-by-step
     backprop figures). ``.source`` needs nothing; rendering needs ``dot``.
+
+    A graph of more than ``max_nodes`` values (500 by default) raises a
+    ``ValueError`` that gives its size: dot would take minutes or hours on
+    it. Draw a part of it (``draw_dot`` of a node inside), or pass a larger
+    ``max_nodes`` (``None``: no limit). Rendering the result (``pipe``,
+    ``to_svg``, display in Jupyter) stops ``dot`` after ``timeout`` seconds
+    (30 by default, ``None``: no limit) with a ``TimeoutError``.
 
     Examples:
         >>> from gradbook import Value
@@ -160,10 +222,33 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=()):
             n1 -> n0_op
             n2 -> n0_op
         }
+        >>> x = Value(1.0)
+        >>> for _ in range(300):
+        ...     x = x * 1.0
+        >>> draw_dot(x)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: draw_dot: this graph has 601 values, more than max_nodes=500. ...
+        >>> len(draw_dot(x, max_nodes=1000).source) > 0
+        True
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, Integral)
+                                  or max_nodes < 1):
+        raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, Real)
+                                or not timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     nodes, edges = trace(root)
+    if max_nodes is not None and len(nodes) > max_nodes:
+        raise ValueError(
+            f"draw_dot: this graph has {len(nodes):,} values, more than max_nodes={max_nodes:,}. "
+            f"Laying out a graph this big can take dot many minutes and gigabytes of memory, "
+            f"and nobody could read it. Draw a part of it instead (draw_dot of a node inside the "
+            f"graph, such as one neuron's output), or raise the limit: "
+            f"draw_dot(root, max_nodes={len(nodes)})."
+        )
     name = {id(n): f"n{i}" for i, n in enumerate(nodes)}
     lit = {id(n) for n in highlight}
 
@@ -173,6 +258,7 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=()):
         node_attr=_NODE,
         edge_attr=_EDGE,
     )
+    dot.timeout, dot.values = timeout, len(nodes)
     for n in nodes:
         uid = name[id(n)]
         label = "{ %s | data %.4f | grad %.4f }" % (
