@@ -16,11 +16,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, where `book` lives
 
 import nbformat  # noqa: E402
-
-from book.blocks import python_blocks  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils.meta import get_data  # noqa: E402
+
+from book.blocks import python_blocks  # noqa: E402
 
 CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
 _workdir = None
