@@ -44,7 +44,8 @@ def superfences_options(info):
         return (m.group("lang") if m else None), None
     values = {}
     for option in RE_OPTIONS.finditer(m.group("options") or ""):
-        values[option.group("key")] = option.group("value") if option.group("value") is not None else option.group("key")
+        key, value = option.group("key"), option.group("value")
+        values[key] = key if value is None else value  # a bare `key` means key="key"
     return m.group("lang"), values
 
 
