@@ -66,10 +66,10 @@ document$.subscribe(({ body }) => {
   window.addEventListener("resize", () => boxes.forEach(update));
 });
 
-// A box that scrolls sideways (a long code line, a notebook's output) can be
+// A box that scrolls sideways (a long code line or formula, a notebook's output) can be
 // scrolled from the keyboard only if it can take the focus.
 document$.subscribe(({ body }) => {
-  body.querySelectorAll("pre, pre > code, .highlight-ipynb, .jp-OutputArea-output").forEach((box) => {
+  body.querySelectorAll("pre, pre > code, .highlight-ipynb, .jp-OutputArea-output, div.arithmatex, .katex-display").forEach((box) => {
     if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.tabIndex = 0;
   });
 });
