@@ -300,6 +300,8 @@ def check_axe(page, name, scheme):
     """No serious or critical axe-core violation on the page as it is now."""
     if not AXE.is_file():
         raise AssertionError(f"axe-core is not installed ({AXE}); run `npm ci` (bash .ci/setup.sh does)")
+    # The page's own scripts finish once the fonts are in (a11y.js measures with them).
+    page.evaluate("async () => { await document.fonts.ready; await new Promise(r => requestAnimationFrame(r)); }")
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     found = page.evaluate(

@@ -68,8 +68,14 @@ document$.subscribe(({ body }) => {
 
 // A box that scrolls sideways (a long code line or formula, a notebook's output) can be
 // scrolled from the keyboard only if it can take the focus.
-document$.subscribe(({ body }) => {
+function focusScrollers(body) {
   body.querySelectorAll("pre, pre > code, .highlight-ipynb, .jp-OutputArea-output, div.arithmatex, .katex-display").forEach((box) => {
     if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.tabIndex = 0;
   });
+}
+
+// Again once the fonts are in: KaTeX's fonts change how wide a formula is.
+document$.subscribe(({ body }) => {
+  focusScrollers(body);
+  document.fonts.ready.then(() => focusScrollers(body));
 });
