@@ -58,6 +58,16 @@ if [ "${GRADBOOK_NEEDS_BROWSER:-0}" = 1 ] && ! find_chromium; then
   find_chromium || die "no Chromium found for the browser tests; install it, or point GRADBOOK_CHROMIUM at a Chromium or Chrome binary"
 fi
 
+# Node and npm: the build typesets math with KaTeX (book/hooks/math.py), the browser
+# tests run axe-core; both come from package-lock.json through `npm ci`.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || system_install "Node.js and npm" apt:nodejs apt:npm brew:node
+command -v npm >/dev/null 2>&1 || die "npm is still not on PATH; install Node.js (https://nodejs.org/)"
+npm_stamp=node_modules/.gradbook-installed
+if [ ! -f "$npm_stamp" ] || [ package-lock.json -nt "$npm_stamp" ]; then
+  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed; see its message above"
+  touch "$npm_stamp"
+fi
+
 if [ ! -x .venv/bin/python ]; then
   if ! "$PY" -m venv .venv 2>/dev/null; then
     rm -rf .venv

@@ -18,9 +18,25 @@ from book.output import Figure, Steps
 _DOT_IDS = re.compile(r' id="(?:graph|node|edge|clust|a_node|a_edge)\d+"')
 
 
-def render(fig):
-    """A Graphviz graph or a matplotlib figure as a Figure, the same bytes on every build."""
+def render(fig, alt=None):
+    """A Graphviz graph or a matplotlib figure as a Figure, the same bytes on every build.
+
+    Every figure of the book has words for readers who cannot see it: a graph
+    from ``draw_dot`` describes itself, ``alt`` replaces that name; a
+    matplotlib figure has nothing to say for itself, so ``alt`` is required.
+    """
+    from gradbook.viz import label_svg, to_svg  # imported late: `mkdocs serve` reloads gradbook when it changes
+
     if hasattr(fig, "savefig"):
+        if not (isinstance(alt, str) and alt.strip()):
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+            raise ValueError(
+                "show(fig) of a matplotlib figure needs a text alternative: "
+                'show(fig, alt="one or two sentences saying what the plot shows"), '
+                "for readers who cannot see it"
+            )
         import matplotlib
         import matplotlib.pyplot as plt
 
@@ -30,10 +46,13 @@ def render(fig):
             fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
         plt.close(fig)
         svg = buf.getvalue()
-        return Figure(svg[svg.index("<svg") :], "plot")
-    from gradbook.viz import to_svg  # imported late: `mkdocs serve` reloads gradbook when it changes
-
-    return Figure(_DOT_IDS.sub("", to_svg(fig)), "graph", fig.source)
+        return Figure(label_svg(svg[svg.index("<svg") :], alt), "plot")
+    if alt is None and getattr(fig, "alt", None) is None:
+        raise ValueError(
+            "show() of a graph that was not drawn by draw_dot needs a text alternative: "
+            'show(graph, alt="what the graph shows")'
+        )
+    return Figure(_DOT_IDS.sub("", to_svg(fig, alt=alt)), "graph", fig.source)
 
 
 class BookHost:
@@ -47,8 +66,8 @@ class BookHost:
             raise RuntimeError("show() was called outside a running block of the book")
         return self.runner.current
 
-    def show(self, fig):
-        self._out().add(render(fig))
+    def show(self, fig, alt=None):
+        self._out().add(render(fig, alt))
 
     def show_steps(self, frames):
         self._out().add(Steps(tuple((str(title), render(fig)) for title, fig in frames)))

@@ -22,7 +22,7 @@ def runner():
 def test_an_inline_figure_has_no_dot_ids():
     a = Value(2.0, label="a")
     html = render(draw_dot(a * a + a)).page_html()
-    assert html.startswith('<div class="gb-figure">\n<svg')
+    assert html.startswith('<div class="gb-figure">\n<svg role="img" aria-label="Computation graph of')
     assert html.count("<svg") == 1 and "data 6.0000" in html
     assert ' id="node' not in html and ' id="edge' not in html and ' id="graph' not in html
 
@@ -37,7 +37,7 @@ def test_a_matplotlib_figure_gives_the_same_bytes_twice():
     for _ in range(2):
         fig, ax = plt.subplots()
         ax.plot([0, 1, 2], [0, 1, 4])
-        svgs.append(render(fig).svg)
+        svgs.append(render(fig, alt="a parabola").svg)
     assert svgs[0] == svgs[1] and svgs[0].startswith("<svg") and "<dc:date>" not in svgs[0]
 
 
@@ -67,3 +67,28 @@ def test_steps_are_content_tabs_one_per_frame(runner):
     ids = re.findall(r'<input [^>]*id="([^"]+)"', html)
     assert len(ids) == 2 and len(set(ids)) == 2
     assert re.findall(r'<label for="([^"]+)"', html) == ids
+
+
+def test_a_matplotlib_figure_without_alt_fails_the_block():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match='show\\(fig, alt="'):
+        render(fig)
+    fig, _ = plt.subplots()
+    svg = render(fig, alt="An empty plot").svg
+    assert svg.startswith('<svg role="img" aria-label="An empty plot"')
+
+
+def test_a_graph_says_what_it_computes_in_its_svg():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    c.backward()
+    svg = render(draw_dot(c, highlight=[a])).svg
+    assert 'aria-label="Computation graph of c = a * b: 3 values, 1 operation"' in svg
+    assert "<desc>Drawn left to right" in svg and "a, an input, highlighted, data 2.0000, grad -3.0000" in svg
+    assert 'aria-label="Two inputs"' in render(draw_dot(c), alt="Two inputs").svg

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from book.blocks import python_blocks
-from sitebuild import CHAPTERS
+from sitebuild import CHAPTERS, ROOT
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 # Chapters with a block that calls show(): each must show at least one figure.
@@ -32,6 +32,13 @@ MIN_FIGURE_FONT_PX = 6
 
 # (test id, URL path relative to the site root)
 PAGES = [("home", "")] + [(md.stem, f"chapters/{md.stem}/") for md in CHAPTERS]
+# The other pages, checked for accessibility only.
+OTHER_PAGES = [("reference", "reference/"), ("contributing", "contributing/")] + [
+    (f"notebook-{md.stem}", f"notebooks/{md.stem}/") for md in CHAPTERS
+]
+# axe-core from npm (package.json), injected into the pages by the tests only.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -268,7 +275,10 @@ def check_math(page, name):
     n = spans.count()
     if n == 0:
         return 0
-    page.wait_for_function("() => document.querySelector('article .arithmatex .katex') !== null")
+    # Typeset at build time: finished in the HTML, no script to wait for.
+    scripts = page.evaluate("() => [...document.scripts].map(s => s.src).filter(s => /katex/i.test(s))")
+    if scripts:
+        raise AssertionError(f"{name}: the math is typeset at build time, yet the page loads {scripts}")
     unrendered = page.evaluate(
         """() => [...document.querySelectorAll('article .arithmatex')]
                  .filter(el => !el.querySelector('.katex') || el.querySelector('.katex-error'))
@@ -284,6 +294,50 @@ def check_math(page, name):
     if "KaTeX_Main" not in loaded:
         raise AssertionError(f"{name}: KaTeX's font KaTeX_Main was not loaded (loaded: {sorted(set(loaded))})")
     return n
+
+
+def check_axe(page, name, scheme):
+    """No serious or critical axe-core violation on the page as it is now."""
+    if not AXE.is_file():
+        raise AssertionError(f"axe-core is not installed ({AXE}); run `npm ci` (bash .ci/setup.sh does)")
+    # The page's own scripts finish once the fonts are in (a11y.js measures with them).
+    page.evaluate("async () => { await document.fonts.ready; await new Promise(r => requestAnimationFrame(r)); }")
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => `${v.id} (${v.impact}, ${v.nodes.length}): ${v.help}; e.g. ` +
+                      v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "))"""
+    )
+    if found:
+        raise AssertionError(f"{name} ({scheme}): axe found\n  " + "\n  ".join(found))
+
+
+def check_figures_fit(page, name):
+    """Every figure fits the content column and has a text alternative."""
+    figures = page.evaluate(
+        """() => [...document.querySelectorAll(".gb-figure")].filter(b => b.offsetParent).map(box => {
+            const svg = box.querySelector("svg");
+            const fonts = [...svg.querySelectorAll("text")].map(t =>
+                parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+            return {width: svg.getBoundingClientRect().width, room: box.clientWidth,
+                    scroll: box.scrollWidth, role: svg.getAttribute("role"),
+                    alt: (svg.getAttribute("aria-label") || "").trim(),
+                    minFont: fonts.length ? Math.min(...fonts) : null};
+        })"""
+    )
+    problems = []
+    for i, f in enumerate(figures, 1):
+        if f["role"] != "img" or not f["alt"]:
+            problems.append(f"figure {i}: no text alternative (role={f['role']!r}, aria-label={f['alt']!r})")
+        if f["scroll"] > f["room"] + 1 or f["width"] > f["room"] + 1:
+            problems.append(f"figure {i}: {f['width']:.0f} px wide in a {f['room']} px box")
+        if f["minFont"] is not None and f["minFont"] < MIN_FIGURE_FONT_PX:
+            problems.append(f"figure {i}: labels {f['minFont']:.1f} px high once fitted, too small to read")
+    if problems:
+        raise AssertionError(f"{name}:\n  " + "\n  ".join(problems))
+    return figures
 
 
 def switch_to_dark(page, name):
@@ -334,17 +388,109 @@ def test_page_in_browser(context, origin, name, path):
             failures.append(str(e))
 
     check(check_figures, page, name)
+    check(check_figures_fit, page, name)
     check(check_math, page, name)
+    check(check_axe, page, name, "light")
     screenshot(page, name, "light")
 
     switch_to_dark(page, name)
     check(check_figures_on_white, page, name)
+    check(check_axe, page, name, "dark")
     screenshot(page, name, "dark")
 
     check(check_copy_button, page, name)  # last: it leaves a "Copied" toast on the page
     check(watched.assert_clean, name)
     if failures:
         pytest.fail("\n".join(failures), pytrace=False)
+
+
+@pytest.mark.parametrize("name, path", OTHER_PAGES, ids=[name for name, _ in OTHER_PAGES])
+def test_other_page_is_accessible(context, origin, name, path):
+    watched = open_page(context, origin, path)
+    failures = []
+    for scheme in ("light", "dark"):
+        if scheme == "dark":
+            switch_to_dark(watched.page, name)
+        try:
+            check_axe(watched.page, name, scheme)
+        except AssertionError as e:
+            failures.append(str(e))
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+
+
+@pytest.fixture
+def phone(browser):
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.mark.parametrize("stem", sorted(CHAPTERS_WITH_FIGURES))
+def test_figures_fit_a_phone(phone, origin, stem):
+    md = next(md for md in CHAPTERS if md.stem.startswith(stem))
+    watched = open_page(phone, origin, f"chapters/{md.stem}/")
+    page = watched.page
+    # Each tab of a step-through, as a reader would open it.
+    for label in page.locator(".tabbed-labels > label").all():
+        label.click()
+        check_figures_fit(page, f"{md.stem} on a phone, tab {label.inner_text()!r}")
+    check_figures_fit(page, f"{md.stem} on a phone")
+    page.screenshot(path=str(SCREENSHOTS / f"{md.stem}-phone.jpg"), full_page=True, type="jpeg", quality=80)
+    watched.assert_clean(md.stem)
+
+
+def test_a_shrunk_figure_opens_full_size_from_the_keyboard(phone, origin):
+    """On a phone a graph is shrunk to fit; its button shows it at full size in a box the
+    keyboard can scroll, with the highlighted node in view."""
+    chapter = next(md.stem for md in CHAPTERS if md.stem.startswith("07"))
+    page = open_page(phone, origin, f"chapters/{chapter}/").page
+    buttons = page.locator("button.gb-zoom:visible")
+    assert buttons.count() >= 1, f"{chapter}: no figure is shrunk on a phone, so nothing to zoom"
+    button = buttons.first
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "true"
+    state = button.evaluate(
+        """b => { const box = b.previousElementSibling, r = box.getBoundingClientRect();
+            const lit = box.querySelector('[fill="#ffd54f"]');
+            const n = lit && lit.getBoundingClientRect();
+            return {tab: box.tabIndex, label: box.getAttribute("aria-label"),
+                    wider: box.scrollWidth > box.clientWidth,
+                    litInView: !n || (n.left >= r.left - 1 && n.right <= r.right + 1)}; }"""
+    )
+    assert state["tab"] == 0 and state["label"] and state["wider"], state
+    assert state["litInView"], f"{chapter}: the highlighted node is scrolled out of view: {state}"
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "false"
+
+
+class _UnderPrefix(_QuietHandler):
+    """Serves the site under /gradbook/, as GitHub Pages serves a project site."""
+
+    def translate_path(self, path):
+        if not path.startswith("/gradbook/"):
+            return str(Path(self.directory) / "no-such-file")
+        return super().translate_path(path[len("/gradbook"):])
+
+
+def test_the_site_works_under_its_sub_path(site, context):
+    handler = functools.partial(_UnderPrefix, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for path in ("gradbook/404.html", "gradbook/chapters/03-manual-backprop/"):
+            watched = open_page(context, origin, path)
+            page = watched.page
+            # The theme's stylesheet applied (a 404 page with root-absolute URLs loses it).
+            assert page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+            watched.assert_clean(path)
+        assert page.locator(".katex").count() > 0
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_notebook_page_loads_offline(context, origin):

@@ -14,8 +14,9 @@ class Recorder:
     def __init__(self):
         self.calls = []
 
-    def show(self, fig):
+    def show(self, fig, alt=None):
         self.calls.append(("show", fig))
+        self.alts = getattr(self, "alts", []) + [alt]
 
     def show_steps(self, frames):
         self.calls.append(("steps", frames))
@@ -63,3 +64,10 @@ def test_in_a_terminal_show_steps_writes_one_file_per_step(capsys):
 
 def test_docstring_examples():
     assert doctest.testmod(gradbook.display).failed == 0
+
+
+def test_alt_goes_to_the_host_and_must_be_words(recorder):
+    show(Value(1.0), alt="one value")
+    assert recorder.alts == ["one value"]
+    with pytest.raises(ValueError, match="alt must be a sentence"):
+        show(Value(1.0), alt="  ")

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .viz import draw_dot, to_svg
+from .viz import draw_dot, label_svg, to_svg
 
 __all__ = ["show", "show_steps", "set_host"]
 
@@ -26,14 +26,15 @@ _numbers = itertools.count(1)
 def set_host(host):
     """Send every ``show``/``show_steps`` call to ``host`` (``None``: back to the default).
 
-    A host has ``show(figure)`` and ``show_steps([(title, figure), ...])``,
-    where each figure is a ``graphviz.Digraph`` or a matplotlib figure.
-    Returns the host it replaces.
+    A host has ``show(figure, alt=None)`` and ``show_steps([(title, figure), ...])``,
+    where each figure is a ``graphviz.Digraph`` or a matplotlib figure, and
+    ``alt`` the text alternative given to ``show`` (a graph from ``draw_dot``
+    also carries its own words, ``figure.alt``). Returns the host it replaces.
 
     Examples:
         >>> class Recorder:
         ...     def __init__(self): self.seen = []
-        ...     def show(self, fig): self.seen.append(fig.source.count("shape=record"))
+        ...     def show(self, fig, alt=None): self.seen.append(fig.source.count("shape=record"))
         ...     def show_steps(self, frames): pass
         >>> from gradbook import Value
         >>> recorder = Recorder()
@@ -61,29 +62,41 @@ def _in_jupyter():
     return shell is not None and "IPKernelApp" in shell.config
 
 
-def _display(fig):
+def _svg(fig, alt):
+    if not hasattr(fig, "savefig"):
+        return to_svg(fig, alt=alt)
+    import io
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    svg = buf.getvalue()
+    return label_svg(svg, alt) if alt else svg
+
+
+def _display(fig, alt=None):
     from IPython.display import SVG, display
 
-    display(fig if hasattr(fig, "savefig") else SVG(to_svg(fig)))
+    # A matplotlib figure goes to Jupyter as itself (it picks the format); alt is for pages.
+    display(fig if hasattr(fig, "savefig") else SVG(_svg(fig, alt)))
 
 
-def _write(fig, name):
+def _write(fig, name, alt=None):
     folder = Path(tempfile.gettempdir()) / "gradbook-figures"
     folder.mkdir(exist_ok=True)
     path = folder / f"{name}.svg"
-    if hasattr(fig, "savefig"):
-        fig.savefig(path, format="svg", bbox_inches="tight")
-    else:
-        path.write_text(to_svg(fig), "utf8")
+    path.write_text(_svg(fig, alt), "utf8")
     return path
 
 
-def show(obj, **kwargs):
+def show(obj, alt=None, **kwargs):
     """Show a figure: a graph (a root node or a ``Digraph``) or a matplotlib figure.
 
-    Keyword arguments go to ``draw_dot`` for a root node. Outside Jupyter and
-    the book, the figure is written to an SVG file whose path is printed and
-    returned.
+    ``alt`` says in words what the figure shows, for readers who cannot see
+    it. A graph drawn by ``draw_dot`` describes itself (``viz.describe``), and
+    ``alt`` replaces its generated name; a matplotlib figure has only ``alt``,
+    and the book refuses one without it. Other keyword arguments go to
+    ``draw_dot`` for a root node. Outside Jupyter and the book, the figure is
+    written to an SVG file whose path is printed and returned.
 
     Examples:
         >>> from gradbook import Value
@@ -93,12 +106,14 @@ def show(obj, **kwargs):
         >>> "data 4.0000" in path.read_text()
         True
     """
+    if alt is not None and not (isinstance(alt, str) and alt.strip()):
+        raise ValueError(f"show(): alt must be a sentence saying what the figure shows, got {alt!r}")
     fig = _figure(obj, kwargs)
     if _host is not None:
-        return _host.show(fig)
+        return _host.show(fig, alt=alt)
     if _in_jupyter():
-        return _display(fig)
-    path = _write(fig, f"figure-{next(_numbers)}")
+        return _display(fig, alt)
+    path = _write(fig, f"figure-{next(_numbers)}", alt)
     print(f"show(): figure written to {path} (open it in a web browser)")
     return path
 

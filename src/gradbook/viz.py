@@ -29,7 +29,7 @@ from numbers import Integral, Real
 
 import graphviz
 
-__all__ = ["trace", "draw_dot", "to_svg", "GraphvizNotFound"]
+__all__ = ["trace", "draw_dot", "describe", "to_svg", "label_svg", "GraphvizNotFound"]
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is needed to render graphs but was not found on PATH. "
@@ -152,6 +152,7 @@ class _Digraph(graphviz.Digraph):
 
     timeout = RENDER_TIMEOUT
     values = None  # how many values draw_dot drew, for the timeout's message
+    alt = None  # (name, description) of the drawing in words, from describe()
 
     def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False,
              *, engine=None, encoding=None):
@@ -259,6 +260,7 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
         edge_attr=_EDGE,
     )
     dot.timeout, dot.values = timeout, len(nodes)
+    dot.alt = describe(root, rankdir, highlight, _traced=(nodes, edges))
     for n in nodes:
         uid = name[id(n)]
         label = "{ %s | data %.4f | grad %.4f }" % (
@@ -275,16 +277,106 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
     return dot
 
 
-def to_svg(graph, **kwargs):
+# A description says this much of a big graph and then how much it left out:
+# nobody listens to 500 values read out one by one.
+_DESCRIBED_VALUES = 40
+_DIRECTIONS = {"LR": "left to right", "RL": "right to left", "TB": "top to bottom", "BT": "bottom to top"}
+
+
+def _name(node, number):
+    return str(_label(node)).strip() or f"value {number}"
+
+
+def describe(root, rankdir="LR", highlight=(), *, _traced=None):
+    """The graph behind ``root`` in words: a short name and a description.
+
+    The name says what the graph computes and how big it is; the description
+    goes through the values from ``root`` back to the inputs, each with the
+    operation that made it, its data and its grad. Values without a label are
+    numbered in the order they are listed. ``draw_dot`` puts both on the
+    drawing (``to_svg`` writes them into the SVG for screen readers).
+
+    Examples:
+        >>> from gradbook import Value
+        >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+        >>> c = a * b; c.label = "c"
+        >>> c.backward()
+        >>> name, description = describe(c)
+        >>> name
+        'Computation graph of c = a * b: 3 values, 1 operation'
+        >>> print(description)
+        Drawn left to right, each value a box with its data and grad. c = a * b, data -6.0000, grad 1.0000; a, an input, data 2.0000, grad -3.0000; b, an input, data -3.0000, grad 2.0000.
+    """
+    nodes, _ = _traced or trace(root)
+    number = {}
+    for n in nodes:
+        if not str(_label(n)).strip():
+            number[id(n)] = len(number) + 1
+    names = {id(n): _name(n, number.get(id(n))) for n in nodes}
+    lit = {id(n) for n in highlight}
+
+    def formula(n):
+        children = [names[id(c)] for c in _children(n)]
+        op = str(n._op).strip()
+        if len(children) == 2:
+            return f"{children[0]} {op} {children[1]}"
+        return f"{op}({', '.join(children)})"
+
+    def sentence(n):
+        made = f" = {formula(n)}" if n._op else ", an input"
+        mark = ", highlighted" if id(n) in lit else ""
+        return f"{names[id(n)]}{made}{mark}, data {n.data:.4f}, grad {getattr(n, 'grad', 0.0):.4f}"
+
+    ops = sum(1 for n in nodes if n._op)
+    top = names[id(root)] + (f" = {formula(root)}" if root._op else "")
+    name = (f"Computation graph of {top}: {len(nodes)} value{'s' * (len(nodes) != 1)}, "
+            f"{ops} operation{'s' * (ops != 1)}")
+    listed = "; ".join(sentence(n) for n in nodes[:_DESCRIBED_VALUES])
+    more = len(nodes) - _DESCRIBED_VALUES
+    rest = f"; and {more} more values" if more > 0 else ""
+    direction = _DIRECTIONS.get(rankdir, rankdir)
+    return name, f"Drawn {direction}, each value a box with its data and grad. {listed}{rest}."
+
+
+def label_svg(svg, alt, description=None):
+    """``svg`` (text starting with ``<svg``) marked as one image with a text alternative.
+
+    The root element gets ``role="img"`` and ``aria-label=alt``; a
+    ``description`` becomes its first child ``<desc>``, which screen readers
+    offer as the image's description. Without this a screen reader reads a
+    Graphviz drawing as a run-on string of its labels, and a matplotlib
+    drawing as nothing.
+
+    Examples:
+        >>> label_svg('<svg width="10pt"><g/></svg>', 'A "dot"', "x < y")
+        '<svg role="img" aria-label="A &quot;dot&quot;" width="10pt"><desc>x &lt; y</desc><g/></svg>'
+    """
+    from html import escape
+
+    if not str(alt or "").strip():
+        raise ValueError("label_svg: the text alternative (alt) is empty; say in words what the figure shows")
+    start = svg.index("<svg")
+    end = svg.index(">", start) + 1
+    head = f'<svg role="img" aria-label="{escape(" ".join(str(alt).split()))}"' + svg[start + 4:end]
+    desc = f"<desc>{escape(description, quote=False)}</desc>" if description else ""
+    return svg[:start] + head + desc + svg[end:]
+
+
+def to_svg(graph, *, alt=None, **kwargs):
     """SVG text of a graph, ready to put inside an HTML page.
 
     ``graph`` is a root node (drawn with ``draw_dot(graph, **kwargs)``) or
     anything graphviz can pipe, such as a ``Digraph``. The XML prolog and doctype are left out, so the
     result starts with ``<svg``. Raises ``GraphvizNotFound`` without ``dot``.
 
+    A drawing made by ``draw_dot`` carries its words (``describe``): the SVG
+    is marked ``role="img"`` with them as its name and description. ``alt``
+    replaces the generated name (and is the only text of another graph).
+
     Examples:
         >>> from gradbook import Value
-        >>> to_svg(Value(1.0, label="x")).startswith("<svg")
+        >>> svg = to_svg(Value(1.0, label="x"))
+        >>> svg.startswith('<svg role="img" aria-label="Computation graph of x: 1 value, 0 operations"')
         True
     """
     if not hasattr(graph, "pipe"):
@@ -293,4 +385,8 @@ def to_svg(graph, **kwargs):
         raise TypeError("to_svg() takes keyword arguments only with a root node, not a Digraph")
     with _needs_dot():
         svg = graph.pipe(format="svg", encoding="utf-8")
-    return svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg"):]
+    name, description = getattr(graph, "alt", None) or (None, None)
+    if alt is not None or name is not None:
+        svg = label_svg(svg, alt if alt is not None else name, description)
+    return svg

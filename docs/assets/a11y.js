@@ -1,0 +1,81 @@
+// Reading help for every page.
+//
+// Figures scale down to fit the column (extra.css). Where that shrinks one, a button
+// under it shows it at full size, in a box that scrolls sideways and takes the
+// keyboard focus (arrow keys scroll it); a step-through figure scrolls its
+// highlighted node into view. Without JavaScript the figures stay fitted.
+const HIGHLIGHT = '[fill="#ffd54f"]';  // gradbook.viz._HIGHLIGHT
+
+function naturalWidth(svg) {
+  const w = svg.getAttribute("width") || "";
+  const n = parseFloat(w);
+  return w.endsWith("pt") ? (n * 4) / 3 : n;  // Graphviz and matplotlib size in pt
+}
+
+function showHighlight(box) {
+  const node = box.querySelector(HIGHLIGHT);
+  if (!node) return;
+  const r = node.getBoundingClientRect(), b = box.getBoundingClientRect();
+  box.scrollLeft += r.left + r.width / 2 - (b.left + b.width / 2);
+}
+
+function setFull(box, button, full) {
+  box.classList.toggle("gb-figure--full", full);
+  button.setAttribute("aria-pressed", String(full));
+  button.textContent = full ? "Fit to width" : "Show full size";
+  if (full) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Figure at full size, scrolls sideways");
+    showHighlight(box);
+  } else {
+    box.removeAttribute("tabindex");
+    box.removeAttribute("role");
+    box.removeAttribute("aria-label");
+  }
+}
+
+function update(box) {
+  const svg = box.querySelector(":scope > svg");
+  const button = box.nextElementSibling;
+  if (!svg || !button || !button.classList.contains("gb-zoom")) return;
+  // The column's width, not the box's: a figure in a hidden tab has no width yet.
+  const column = box.closest(".md-content__inner") || document.body;
+  const room = column.clientWidth - 16;  // .gb-figure's padding
+  const shrunk = naturalWidth(svg) > room;
+  button.hidden = !shrunk;
+  if (!shrunk && box.classList.contains("gb-figure--full")) setFull(box, button, false);
+}
+
+document$.subscribe(({ body }) => {
+  const boxes = [...body.querySelectorAll(".gb-figure")];
+  for (const box of boxes) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "gb-zoom md-button";
+    button.addEventListener("click", () =>
+      setFull(box, button, !box.classList.contains("gb-figure--full")));
+    box.after(button);
+    setFull(box, button, false);
+    update(box);
+  }
+  // A step's tab shows another figure: keep its highlighted node in view too.
+  body.querySelectorAll(".tabbed-set > input").forEach((input) =>
+    input.addEventListener("change", () => requestAnimationFrame(() =>
+      input.closest(".tabbed-set").querySelectorAll(".gb-figure--full").forEach(showHighlight))));
+  window.addEventListener("resize", () => boxes.forEach(update));
+});
+
+// A box that scrolls sideways (a long code line or formula, a notebook's output) can be
+// scrolled from the keyboard only if it can take the focus.
+function focusScrollers(body) {
+  body.querySelectorAll("pre, pre > code, .highlight-ipynb, .jp-OutputArea-output, div.arithmatex, .katex-display").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.tabIndex = 0;
+  });
+}
+
+// Again once the fonts are in: KaTeX's fonts change how wide a formula is.
+document$.subscribe(({ body }) => {
+  focusScrollers(body);
+  document.fonts.ready.then(() => focusScrollers(body));
+});
