@@ -229,3 +229,17 @@ def test_the_checks_can_fail():
     assert normal("def  backward(self):") in normal(library_source())
     assert normal("def backward(self, retain=True):") not in normal(library_source())
     assert IDENTIFIER_PATH.match("Value._topo(leaves=False)") and not IDENTIFIER_PATH.match("a + b")
+
+
+def test_highlighted_lines_exist():
+    """`hl_lines="..."` numbers the lines the reader sees (hidden lines are not counted)."""
+    wrong = []
+    for block in shown_blocks():
+        m = re.search(r'hl_lines="([\d\s-]+)"', block.info)
+        if not m:
+            continue
+        shown = block.shown_code.split("\n")
+        numbers = [int(n) for part in m.group(1).split() for n in part.split("-")]
+        if max(numbers) > len(shown) or min(numbers) < 1 or any(not shown[n - 1].strip() for n in numbers):
+            wrong.append(f"{block.where}: hl_lines={m.group(1)!r} but the block shows {len(shown)} lines")
+    assert not wrong, "\n".join(wrong)
