@@ -3,7 +3,7 @@
 * Asserts that only serve the tests are build-only (``# markdown-exec: hide``):
   shown assert lines stay under 5% of shown code, no shown block is made of
   asserts only, and hiding lines never leaves the reader code that does not parse.
-* Wherever the prose names the library (a path, ``gradbook.x.y``, a name in an
+* Wherever the prose names the library (a path, a dotted ``gradbook`` name, a name in an
   "In gradbook" / "In the library" section, a line of its source), that thing
   must still exist in src/gradbook: renaming ``_topo`` or rewriting
   ``_backward`` fails here until the chapter is updated.
