@@ -7,12 +7,16 @@ for a clear answer:
 
 * ``__slots__``: a node is a small fixed record, not a dict. Graphs get big.
 * each node stores the *local derivatives* of its output with respect to its
-  children (``_local``) instead of a closure. No closure means no reference
-  cycle, so a graph is freed as soon as nobody holds its output, and fewer
-  objects per node for Python's cyclic garbage collector to walk.
-* operations make their nodes with ``_node``, which skips the checks that
-  ``Value(...)`` makes on what a user passes in: an operation always hands it a
-  float and tuples.
+  children instead of a closure. No closure means no reference cycle, so a
+  graph is freed as soon as nobody holds its output.
+* a node keeps its first two children and their local derivatives in four
+  slots, ``_a``/``_da`` and ``_b``/``_db`` (the rest, for a node with more,
+  in ``_more``), not in tuples: every object a node owns is one more for
+  Python's cyclic garbage collector to walk, again and again while the graph
+  lives, and in a big forward pass that walking costs more than the arithmetic.
+  ``_prev`` and ``_local`` give them as tuples, as micrograd's ``_prev`` does.
+* operations make their nodes with ``_node``, which skips the checks
+  that ``Value(...)`` makes on what a user passes in.
 * ``backward()`` sorts the graph with an explicit stack, not recursion, so a
   chain a million nodes deep works, and applies the chain rule in one loop,
   written out for the one- and two-child nodes nearly every graph is made of.
@@ -71,20 +75,36 @@ class Value:
         (False, True)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_prev", "_local")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_more")
 
     def __init__(self, data, _children=(), _op="", label="", _local=()):
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self.label = label
         self._op = _op
-        self._prev = tuple(_children)
-        # d(self)/d(child) for each child, in the order of _prev.
-        self._local = tuple(_local)
-        if len(self._local) != len(self._prev):
-            raise ValueError(
-                f"Value needs one local derivative per child: {len(self._prev)} children, {len(self._local)} given"
-            )
+        _link(self, tuple(_children), tuple(_local))
+
+    @property
+    def _prev(self):
+        """The children, in order: ``()`` for a leaf."""
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._a,)
+        return (self._a, self._b) + (self._more[0] if self._more else ())
+
+    @property
+    def _local(self):
+        """d(self)/d(child) for each child, in the order of ``_prev``."""
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._da,)
+        return (self._da, self._db) + (self._more[1] if self._more else ())
+
+    @_local.setter
+    def _local(self, local):
+        _link(self, self._prev, tuple(local))
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
@@ -119,13 +139,17 @@ class Value:
             node = stack.pop()
             if node is None:  # every child of the node under the marker is done
                 topo.append(stack.pop())
-            elif node._prev:  # tested before `visited`: most nodes a walk meets are leaves
+            elif node._a is not None:  # tested before `visited`: most nodes a walk meets are leaves
                 if node not in visited:
                     visited.add(node)
                     stack.append(node)
                     stack.append(None)
-                    # reversed: the first child is popped, and so finished, first.
-                    stack += node._prev[::-1]
+                    # The children in reverse: the first is popped, and so finished, first.
+                    if node._b is not None:
+                        if node._more:
+                            stack += node._more[0][::-1]
+                        stack.append(node._b)
+                    stack.append(node._a)
             elif leaves and node not in visited:  # a leaf is finished as soon as it is reached
                 visited.add(node)
                 topo.append(node)
@@ -152,7 +176,7 @@ class Value:
             >>> a.grad
             2.0
         """
-        if not self._prev:  # a leaf on its own: d(self)/d(self) = 1, added like any leaf's
+        if self._a is None:  # a leaf on its own: d(self)/d(self) = 1, added like any leaf's
             self.grad += 1.0
             return
         topo = self._topo(leaves=False)
@@ -165,17 +189,13 @@ class Value:
                 continue
             # child.grad += local * node.grad, as in _backward, without a call per node.
             g = node.grad
-            prev = node._prev
-            if len(prev) == 2:
-                a, b = prev
-                da, db = node._local
-                a.grad += da * g
-                b.grad += db * g
-            elif len(prev) == 1:
-                prev[0].grad += node._local[0] * g
-            else:
-                for child, local in zip(prev, node._local):
-                    child.grad += local * g
+            node._a.grad += node._da * g
+            b = node._b
+            if b is not None:
+                b.grad += node._db * g
+                if node._more:
+                    for child, local in zip(*node._more):
+                        child.grad += local * g
 
     # -- operations ---------------------------------------------------------------
 
@@ -184,24 +204,24 @@ class Value:
             other = _coerce(other)
             if other is NotImplemented:
                 return other
-        return _node(self.data + other.data, (self, other), "+", (1.0, 1.0))
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other):
         if type(other) is not Value:
             other = _coerce(other)
             if other is NotImplemented:
                 return other
-        return _node(self.data * other.data, (self, other), "*", (other.data, self.data))
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __sub__(self, other):
         if type(other) is not Value:
             other = _coerce(other)
             if other is NotImplemented:
                 return other
-        return _node(self.data - other.data, (self, other), "-", (1.0, -1.0))
+        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     def __neg__(self):
-        return _node(-self.data, (self,), "neg", (-1.0,))
+        return _node(-self.data, "neg", self, -1.0)
 
     def __truediv__(self, other, written=None):
         if type(other) is not Value:
@@ -215,9 +235,9 @@ class Value:
                 raise ZeroDivisionError(f"{left} / {_show(other)}: division by zero")
             # inf or NaN over zero: IEEE-754 gives inf (signed) or NaN, as PyTorch does.
             out = x * math.copysign(math.inf, y) if x == x else x
-            return _node(out, (self, other), "/", (math.copysign(math.inf, y), -out * math.copysign(math.inf, y)))
+            return _node(out, "/", self, math.copysign(math.inf, y), other, -out * math.copysign(math.inf, y))
         out = x / y
-        return _node(out, (self, other), "/", (1.0 / y, -out / y))
+        return _node(out, "/", self, 1.0 / y, other, -out / y)
 
     def __pow__(self, other, written=None):
         if isinstance(other, Value):
@@ -236,7 +256,7 @@ class Value:
             local = 1.0 if k == 1 else (0.0 if k == 0 else math.inf)
         else:
             local = k * _pow(x, k - 1)
-        return _node(out, (self,), f"**{_short(other)}", (local,))
+        return _node(out, f"**{_short(other)}", self, local)
 
     def _pow_value(self, other, written=None):
         x, k = self.data, other.data
@@ -246,7 +266,7 @@ class Value:
             raise ValueError(f"{base} ** {_show(other)}: a Value exponent needs a positive base")
         out = _pow(x, k)
         local_k = out * (math.log(x) if x > 0 else math.nan)  # NaN below 0, as IEEE-754's log
-        return _node(out, (self, other), "**", (k * _pow(x, k - 1), local_k))
+        return _node(out, "**", self, k * _pow(x, k - 1), other, local_k)
 
     # 2 * v, 1 - v, 2 / v, 2 ** v: Python asks the Value on the right.
     def __radd__(self, other):
@@ -282,7 +302,7 @@ class Value:
             out = math.exp(x)
         except OverflowError:  # IEEE-754 and PyTorch give inf; Python's math raises
             out = math.inf
-        return _node(out, (self,), "exp", (out,))
+        return _node(out, "exp", self, out)
 
     def log(self):
         """The natural logarithm; ``ValueError`` for a finite ``self.data <= 0``.
@@ -298,10 +318,10 @@ class Value:
         """
         x = self.data
         if x > 0:
-            return _node(math.log(x), (self,), "log", (1.0 / x,))
+            return _node(math.log(x), "log", self, 1.0 / x)
         if math.isfinite(x):
             raise ValueError(f"{_show(self)}.log(): the logarithm needs a positive number")
-        return _node(math.nan, (self,), "log", (1.0 / x if x == x else x,))  # -inf or NaN
+        return _node(math.nan, "log", self, 1.0 / x if x == x else x)  # -inf or NaN
 
     def tanh(self):
         """The hyperbolic tangent, squashing any number into (-1, 1).
@@ -316,7 +336,7 @@ class Value:
         # math.tanh saturates to +-1 instead of overflowing the way
         # (exp(2x) - 1) / (exp(2x) + 1) does for x beyond ~355.
         t = math.tanh(self.data)
-        return _node(t, (self,), "tanh", (1.0 - t * t,))
+        return _node(t, "tanh", self, 1.0 - t * t)
 
     def relu(self):
         """``max(0, self)``: the gradient passes where the input is positive (or NaN).
@@ -328,8 +348,8 @@ class Value:
         x = self.data
         # `x <= 0`, not `x > 0`: NaN compares false both ways, and must stay NaN.
         if x <= 0:
-            return _node(0.0, (self,), "ReLU", (0.0,))
-        return _node(x, (self,), "ReLU", (1.0,))
+            return _node(0.0, "ReLU", self, 0.0)
+        return _node(x, "ReLU", self, 1.0)
 
     def sigmoid(self):
         """``1 / (1 + exp(-self))``, computed so that it never overflows.
@@ -345,7 +365,7 @@ class Value:
         else:
             e = math.exp(x)  # NaN lands here too, and stays NaN
             s = e / (1.0 + e)
-        return _node(s, (self,), "sigmoid", (s * (1.0 - s),))
+        return _node(s, "sigmoid", self, s * (1.0 - s))
 
     # -- copies and pickles, at any depth ---------------------------------------------
 
@@ -357,7 +377,7 @@ class Value:
         """A copy of the whole graph, made children first so that nothing recurses."""
         for node in self._topo():
             if id(node) not in memo:
-                children = tuple(memo[id(child)] for child in node._prev)
+                children = tuple([memo[id(child)] for child in node._prev])
                 memo[id(node)] = _restore(node.data, node.grad, node.label, node._op, children, node._local)
         return memo[id(self)]
 
@@ -368,31 +388,49 @@ class Value:
         # pickle writes any node, its children are already written, and it never recurses.
         fields = (self.data, self.grad, self.label, self._op, self._prev, self._local)
         pending = getattr(_pickling, "nodes", None)
-        if not self._prev or (pending is not None and self in pending):
+        if self._a is None or (pending is not None and self in pending):
             return _restore, fields
         graph = self._topo()[:-1]
         _pickling.nodes = set(graph)  # until _GraphWritten is pickled, just after them
         return _restore_after, (graph, _GraphWritten()) + fields
 
 
-def _node(data, children, op, local):
-    """A node made by an operation: ``Value.__init__`` without its checks (a third faster)."""
+def _node(data, op, a=None, da=0.0, b=None, db=0.0):
+    """A node made by an operation (or a leaf for a plain number): ``Value.__init__`` without its checks.
+
+    ``a`` and ``b`` are its children, ``da`` and ``db`` the local derivatives of
+    ``data`` with respect to them.
+    """
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out._op = op
-    out._prev = children
-    out._local = local
+    out._a = a
+    out._da = da
+    out._b = b
+    out._db = db
+    out._more = ()
     return out
 
 
 _new = object.__new__
 
 
+def _link(node, children, local):
+    """Store ``children`` and their local derivatives ``local`` (tuples) in ``node``'s slots."""
+    if len(local) != len(children):
+        raise ValueError(f"Value needs one local derivative per child: {len(children)} children, {len(local)} given")
+    n = len(children)
+    node._a, node._da = (children[0], local[0]) if n > 0 else (None, 0.0)
+    node._b, node._db = (children[1], local[1]) if n > 1 else (None, 0.0)
+    node._more = (children[2:], local[2:]) if n > 2 else ()
+
+
 def _restore(data, grad, label, op, children, local):
-    out = _node(data, children, op, local)
+    out = _node(data, op)
     out.grad, out.label = grad, label
+    _link(out, children, local)
     return out
 
 
@@ -440,14 +478,14 @@ def _coerce(other):
     ("unsupported operand type(s) for +: 'Value' and 'str'").
     """
     if type(other) is float:  # the usual cases first, without the slow ABC check
-        return _node(other, (), "", ())
+        return _node(other, "")
     if type(other) is int:
-        return _node(_operand(other), (), "", ())
+        return _node(_operand(other), "")
     if isinstance(other, Value):
         return other
     if isinstance(other, bool) or not isinstance(other, Real):
         return NotImplemented
-    return _node(_operand(other), (), "", ())
+    return _node(_operand(other), "")
 
 
 def _pow(x, k):
