@@ -265,7 +265,8 @@ class Value:
             base = _show(self) if written is None else _short(written)
             raise ValueError(f"{base} ** {_show(other)}: a Value exponent needs a positive base")
         out = _pow(x, k)
-        local_k = out * (math.log(x) if x > 0 else math.nan)  # NaN below 0, as IEEE-754's log
+        # d/dk x**k = x**k * ln(x); where x**k is 0 for k >= 0 (x = 0), so is the slope, as in PyTorch.
+        local_k = 0.0 if out == 0.0 and k >= 0 else out * _log(x)
         return _node(out, "**", self, k * _pow(x, k - 1), other, local_k)
 
     # 2 * v, 1 - v, 2 / v, 2 ** v: Python asks the Value on the right.
@@ -369,16 +370,24 @@ class Value:
 
     # -- copies and pickles, at any depth ---------------------------------------------
 
+    def _fields(self):
+        """Everything a node holds, its children as they are: what a copy or a pickle needs."""
+        return (self.data, self.grad, self.label, self._op, self._a, self._da, self._b, self._db, self._more)
+
     def __copy__(self):
         """A new node with the same numbers, label and children (the children are shared)."""
-        return _restore(self.data, self.grad, self.label, self._op, self._prev, self._local)
+        return _restore(*self._fields())
 
     def __deepcopy__(self, memo):
         """A copy of the whole graph, made children first so that nothing recurses."""
         for node in self._topo():
             if id(node) not in memo:
-                children = tuple([memo[id(child)] for child in node._prev])
-                memo[id(node)] = _restore(node.data, node.grad, node.label, node._op, children, node._local)
+                data, grad, label, op, a, da, b, db, more = node._fields()
+                a = memo[id(a)] if a is not None else None
+                b = memo[id(b)] if b is not None else None
+                if more:
+                    more = (tuple([memo[id(child)] for child in more[0]]), more[1])
+                memo[id(node)] = _restore(data, grad, label, op, a, da, b, db, more)
         return memo[id(self)]
 
     def __reduce_ex__(self, protocol):
@@ -386,13 +395,12 @@ class Value:
         # so a deep graph would exceed the recursion limit. Instead the outermost node
         # of a pickle lists its whole graph first, children before parents: by the time
         # pickle writes any node, its children are already written, and it never recurses.
-        fields = (self.data, self.grad, self.label, self._op, self._prev, self._local)
         pending = getattr(_pickling, "nodes", None)
         if self._a is None or (pending is not None and self in pending):
-            return _restore, fields
+            return _restore, self._fields()
         graph = self._topo()[:-1]
         _pickling.nodes = set(graph)  # until _GraphWritten is pickled, just after them
-        return _restore_after, (graph, _GraphWritten()) + fields
+        return _restore_after, (graph, _GraphWritten()) + self._fields()
 
 
 def _node(data, op, a=None, da=0.0, b=None, db=0.0):
@@ -427,10 +435,9 @@ def _link(node, children, local):
     node._more = (children[2:], local[2:]) if n > 2 else ()
 
 
-def _restore(data, grad, label, op, children, local):
-    out = _node(data, op)
-    out.grad, out.label = grad, label
-    _link(out, children, local)
+def _restore(data, grad, label, op, a, da, b, db, more):
+    out = _node(data, op, a, da, b, db)
+    out.grad, out.label, out._more = grad, label, more
     return out
 
 
@@ -498,6 +505,11 @@ def _pow(x, k):
         return -math.inf if x < 0 and k % 2 == 1 else math.inf
 
 
+def _log(x):
+    """IEEE-754's log: -inf at 0, NaN below (math.log raises there)."""
+    return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+
+
 def _show(value):
     return f"Value({value.data!r})"
 
@@ -505,4 +517,4 @@ def _show(value):
 def _short(number):
     """A number as the user wrote it, cut short: 2**1023 has 308 digits."""
     text = repr(number)
-    return text if len(text) <= 24 else f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
+    return text if len(text) <= 24 else f"{text[:8]}...{text[-4:]} ({len(text.lstrip('-'))} digits)"
