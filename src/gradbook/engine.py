@@ -36,23 +36,31 @@ class Value:
     **Numbers: one policy for every operation.** An operation raises only when
     its operands are finite numbers for which the result is undefined, and the
     message names the operands as written. Everything else follows IEEE-754
-    arithmetic, as PyTorch does in float64:
+    arithmetic, as PyTorch does in float64, except that a NaN never vanishes:
 
-    | input | result |
+    | operands | result |
     | --- | --- |
-    | finite operands outside the domain: `log` of `x <= 0`; `x / 0`; `0 ** k` with `k < 0`; a negative base to a non-integer power; `x ** Value(k)` with `x <= 0` | raises `ValueError` (`ZeroDivisionError` for the two divisions by zero) |
-    | a NaN anywhere | NaN in the result, never a finite number (`relu(nan)` is NaN and passes the gradient on, as in PyTorch; `nan ** 0` is NaN, not IEEE's 1) |
-    | infinity | what IEEE-754 gives (`inf - inf` is NaN, `exp(-inf)` is 0, `tanh(inf)` is 1) |
-    | a result or a local derivative too large for a float (`*`, `/`, `**`, `exp`) | `inf` or `-inf`, never an exception |
-    | `Value(10**400)`, or an int too large for a float as an operand | `OverflowError`, naming it |
-    | anything that is not a real number (`str`, `None`, `bool`, `complex`, `Decimal`) | `TypeError` |
+    | finite, outside the domain: `log(x)` with `x <= 0`; `x / 0`; `0 ** k` with `k < 0`; a negative base to a non-integer power; `x ** Value(k)` with `x <= 0` | `ValueError` (`ZeroDivisionError` for the two divisions by zero) |
+    | a NaN | a NaN result: `relu(nan)` is NaN and passes the gradient on, as in PyTorch; `nan ** 0` and `1 ** nan` are NaN, where IEEE-754 and PyTorch say 1 |
+    | an infinity | what IEEE-754 gives: `inf - inf` is NaN, `exp(-inf)` is 0, `tanh(inf)` is 1, `inf / 0` is inf |
+    | finite, with a result or a local derivative too large for a float (`*`, `/`, `**`, `exp`) | `inf` or `-inf`, never an exception |
+    | `Value(10**400)`, or an int too large for a float beside a Value | `OverflowError`, naming it |
+    | not a real number (`str`, `None`, `bool`, `complex`, `Decimal`) | `TypeError` |
 
-    `tanh` and `sigmoid` never overflow: `Value(1000).tanh()` is 1 with gradient 0.
+    Gradients follow the chain rule with these numbers: a NaN reaches a
+    gradient wherever a local derivative uses it (for `a * b`, `b.grad` gets
+    `a`). `tanh` and `sigmoid` never overflow: `Value(1000).tanh()` is 1 with
+    gradient 0.
 
     **Identity.** A `Value` is a node, not a number: `==` and `hash` are by
     identity (two nodes holding 2.0 are different nodes, and a node can be a
     dict key or a set member), `<` and the other orderings raise `TypeError`,
     and so does `float(v)`: compare or convert `v.data`.
+
+    **Copies.** `copy.copy` makes a new node sharing the children;
+    `copy.deepcopy` and `pickle` copy the whole graph, at any depth, keeping
+    each node's numbers, label, operation and local derivatives, and which
+    nodes are shared.
 
     Examples:
         >>> a = Value(2.0, label="a")
