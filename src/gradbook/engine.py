@@ -49,7 +49,8 @@ class Value:
 
     Gradients follow the chain rule with these numbers: a NaN reaches a
     gradient wherever a local derivative uses it (for `a * b`, `b.grad` gets
-    `a`). `tanh` and `sigmoid` never overflow: `Value(1000).tanh()` is 1 with
+    `a`), and a NaN or infinite gradient times a slope of 0 is NaN, relu's
+    included (PyTorch's relu passes 0 there instead, whatever arrives). `tanh` and `sigmoid` never overflow: `Value(1000).tanh()` is 1 with
     gradient 0.
 
     **Identity.** A `Value` is a node, not a number: `==` and `hash` are by
@@ -231,7 +232,11 @@ class Value:
     def __neg__(self):
         return _node(-self.data, "neg", self, -1.0)
 
-    def __truediv__(self, other, written=None):
+    def __truediv__(self, other):
+        return self._divide(other)
+
+    def _divide(self, other, written=None):
+        # written: the plain number the user wrote on the left, to name it in an error.
         if type(other) is not Value:
             other = _coerce(other)
             if other is NotImplemented:
@@ -247,9 +252,9 @@ class Value:
         out = x / y
         return _node(out, "/", self, 1.0 / y, other, -out / y)
 
-    def __pow__(self, other, written=None):
+    def __pow__(self, other):
         if isinstance(other, Value):
-            return self._pow_value(other, written)
+            return self._pow_value(other)
         if isinstance(other, bool) or not isinstance(other, Real):
             return NotImplemented
         x, k = self.data, _operand(other)
@@ -292,7 +297,7 @@ class Value:
 
     def __rtruediv__(self, other):
         left = _coerce(other)
-        return left if left is NotImplemented else left.__truediv__(self, written=other)
+        return left if left is NotImplemented else left._divide(self, written=other)
 
     def __rpow__(self, other):
         base = _coerce(other)
