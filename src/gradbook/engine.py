@@ -408,9 +408,8 @@ class Value:
         # so a deep graph would exceed the recursion limit. Instead the outermost node
         # of a pickle lists its whole graph first, children before parents: by the time
         # pickle writes any node, its children are already written, and it never recurses.
-        pending = getattr(_pickling, "nodes", None)
-        if self._a is None or (pending is not None and self in pending):
-            return _restore, self._fields()
+        if self._a is None or self in _pickling.nodes:
+            return _restore, (self.data, self.grad, self.label, self._op, self._a, self._da, self._b, self._db, self._more)
         graph = self._topo()[:-1]
         _pickling.nodes = set(graph)  # until _GraphWritten is pickled, just after them
         return _restore_after, (graph, _GraphWritten()) + self._fields()
@@ -458,15 +457,18 @@ def _restore_after(graph, written, *fields):
     return _restore(*fields)
 
 
-# The nodes of the graph the pickle in progress (in this thread) is writing first.
-_pickling = threading.local()
+class _Pickling(threading.local):
+    nodes = frozenset()  # of the graph the pickle in progress (in this thread) is writing first
+
+
+_pickling = _Pickling()
 
 
 class _GraphWritten:
     """Pickled right after a graph's node list: from here on, nodes pickle as usual."""
 
     def __reduce__(self):
-        _pickling.nodes = None
+        _pickling.nodes = frozenset()
         return type(None), ()
 
 
