@@ -9,7 +9,7 @@ when PyTorch is installed, on float64 tensors.
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gradbook import Value
@@ -148,3 +148,87 @@ def test_sort_is_micrograds_order(program):
     expected = build_topo(out, [], set())
     assert out._topo() == expected
     assert out._topo(leaves=False) == [v for v in expected if v._prev]
+
+
+# -- NaN and infinity: the same pattern as PyTorch's -------------------------------------
+
+# The ops above, changed where IEEE-754 lets a NaN vanish and the policy does not
+# (pow(1, nan) == pow(nan, 0) == 1): a base >= 2 and an exponent >= 1. relu joins them.
+NONFINITE_BINARY = BINARY | {"pow": lambda x, y, fn: (2 + x * x) ** (1 + fn["tanh"](y) ** 2)}
+NONFINITE_UNARY = UNARY | {"relu": lambda x, fn: fn["relu"](x)}
+
+
+@st.composite
+def programs_with_a_nonfinite_leaf(draw):
+    n_inputs = draw(st.integers(1, 4))
+    inputs = draw(st.lists(st.floats(-2, 2), min_size=n_inputs, max_size=n_inputs))
+    inputs[draw(st.integers(0, n_inputs - 1))] = draw(st.sampled_from([math.nan, math.inf, -math.inf]))
+    steps = []
+    for i in range(draw(st.integers(1, 8))):
+        pool = n_inputs + i
+        if draw(st.booleans()):
+            op = draw(st.sampled_from(sorted(NONFINITE_BINARY)))
+            steps.append((op, draw(st.integers(0, pool - 1)), draw(st.integers(0, pool - 1))))
+        else:
+            steps.append((draw(st.sampled_from(sorted(NONFINITE_UNARY))), draw(st.integers(0, pool - 1))))
+    return inputs, steps
+
+
+def run_all(program_steps, nodes, fn):
+    """Like run(), but returns every node, the sum of them all last."""
+    nodes = list(nodes)
+    for op, *args in program_steps:
+        if op in NONFINITE_BINARY:
+            nodes.append(NONFINITE_BINARY[op](nodes[args[0]], nodes[args[1]], fn))
+        else:
+            nodes.append(NONFINITE_UNARY[op](nodes[args[0]], fn))
+    out = nodes[0]
+    for node in nodes[1:]:
+        out = out + node
+    return nodes + [out]
+
+
+def chain_rule_relu(torch):
+    """torch.relu whose backward multiplies by the slope, as gradbook's does.
+
+    PyTorch's own relu *selects*: where the input is <= 0 it passes 0 back
+    whatever gradient arrives, so a NaN or infinite gradient becomes 0 there.
+    gradbook multiplies it by the slope 0, so a NaN stays NaN (0 * inf is NaN
+    too), as everywhere else in the chain rule. The one known difference.
+    """
+
+    class ChainRuleReLU(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return torch.relu(x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * (~(x <= 0)).to(x.dtype)  # slope 1 above 0 and at NaN, as gradbook's
+
+    return ChainRuleReLU.apply
+
+
+def pattern(x):
+    """What the NaN/inf test compares: NaN, the infinity, or 'finite'."""
+    return "nan" if math.isnan(x) else (x if math.isinf(x) else "finite")
+
+
+@settings(max_examples=300, deadline=None)
+@given(programs_with_a_nonfinite_leaf())
+@example(([-math.inf], [("relu", 0), ("exp", 0), ("div", 0, 1)]))  # a NaN gradient arrives at relu(-inf)
+def test_nan_and_inf_spread_as_in_pytorch_float64(program):
+    torch = pytest.importorskip("torch", reason="PyTorch is an optional extra: pip install -e '.[torch]'")
+    inputs, steps = program
+    leaves = [Value(x) for x in inputs]
+    nodes = run_all(steps, leaves, VALUE_FN | {"relu": Value.relu})
+    nodes[-1].backward()
+
+    t_leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
+    torch_fn = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "exp": torch.exp, "log": torch.log, "relu": chain_rule_relu(torch)}
+    t_nodes = run_all(steps, t_leaves, torch_fn)
+    t_nodes[-1].backward()
+    assert [pattern(v.data) for v in nodes] == [pattern(t.item()) for t in t_nodes]
+    assert [pattern(v.grad) for v in leaves] == [pattern(t.grad.item()) for t in t_leaves]

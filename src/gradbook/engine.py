@@ -2,38 +2,66 @@
 
 This is the engine the book builds, chapter by chapter. It keeps micrograd's
 shape (``Value``, ``data``, ``grad``, ``_prev``, ``_op``, ``_backward``,
-``backward()``) with three changes a reader can see:
+``backward()``) with a few changes a reader can see, each there for speed or
+for a clear answer:
 
 * ``__slots__``: a node is a small fixed record, not a dict. Graphs get big.
 * each node stores the *local derivatives* of its output with respect to its
-  children (``_local``) instead of a closure. ``_backward`` is one method that
-  applies the chain rule with them. No closure means no reference cycle, so a
+  children instead of a closure. No closure means no reference cycle, so a
   graph is freed as soon as nobody holds its output.
+* a node keeps its first two children and their local derivatives in four
+  slots, ``_a``/``_da`` and ``_b``/``_db`` (the rest, for a node with more,
+  in ``_more``), not in tuples: every object a node owns is one more for
+  Python's cyclic garbage collector to walk, again and again while the graph
+  lives, and in a big forward pass that walking costs more than the arithmetic.
+  ``_prev`` and ``_local`` give them as tuples, as micrograd's ``_prev`` does.
+* operations make their nodes with ``_node``, which skips the checks
+  that ``Value(...)`` makes on what a user passes in.
 * ``backward()`` sorts the graph with an explicit stack, not recursion, so a
-  chain a million nodes deep works.
+  chain a million nodes deep works, and applies the chain rule in one loop,
+  written out for the one- and two-child nodes nearly every graph is made of.
+* copying and pickling walk the graph the same way, so they work at any depth.
 """
 
 import math
+import threading
 from numbers import Real
 
 __all__ = ["Value"]
 
 
-def _as_float(data):
-    # bool is an int subclass; Value(True) is almost always a bug in the caller.
-    if isinstance(data, bool) or not isinstance(data, Real):
-        raise TypeError(
-            f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
-        )
-    return float(data)
-
-
 class Value:
     """A scalar in a computation graph.
 
-    NaN and infinity are accepted and follow IEEE-754 arithmetic, as in PyTorch:
-    ``Value(float("nan")) * 2`` is a NaN Value, and a NaN anywhere in a graph
-    makes the gradients that pass through it NaN.
+    **Numbers: one policy for every operation.** An operation raises only when
+    its operands are finite numbers for which the result is undefined, and the
+    message names the operands as written. Everything else follows IEEE-754
+    arithmetic, as PyTorch does in float64, except that a NaN never vanishes:
+
+    | operands | result |
+    | --- | --- |
+    | finite, outside the domain: `log(x)` with `x <= 0`; `x / 0`; `0 ** k` with `k < 0`; a negative base to a non-integer power; `x ** Value(k)` with `x <= 0` | `ValueError` (`ZeroDivisionError` for the two divisions by zero) |
+    | a NaN | a NaN result: `relu(nan)` is NaN and passes the gradient on, as in PyTorch; `nan ** 0` and `1 ** nan` are NaN, where IEEE-754 and PyTorch say 1 |
+    | an infinity | what IEEE-754 gives: `inf - inf` is NaN, `exp(-inf)` is 0, `tanh(inf)` is 1, `inf / 0` is inf |
+    | finite, with a result or a local derivative too large for a float (`*`, `/`, `**`, `exp`) | `inf` or `-inf`, never an exception |
+    | `Value(10**400)`, or an int too large for a float beside a Value | `OverflowError`, naming it |
+    | not a real number (`str`, `None`, `bool`, `complex`, `Decimal`) | `TypeError` |
+
+    Gradients follow the chain rule with these numbers: a NaN reaches a
+    gradient wherever a local derivative uses it (for `a * b`, `b.grad` gets
+    `a`), and a NaN or infinite gradient times a slope of 0 is NaN, relu's
+    included (PyTorch's relu passes 0 there instead, whatever arrives). `tanh` and `sigmoid` never overflow: `Value(1000).tanh()` is 1 with
+    gradient 0.
+
+    **Identity.** A `Value` is a node, not a number: `==` and `hash` are by
+    identity (two nodes holding 2.0 are different nodes, and a node can be a
+    dict key or a set member), `<` and the other orderings raise `TypeError`,
+    and so does `float(v)`: compare or convert `v.data`.
+
+    **Copies.** `copy.copy` makes a new node sharing the children;
+    `copy.deepcopy` and `pickle` copy the whole graph, at any depth, keeping
+    each node's numbers, label, operation and local derivatives, and which
+    nodes are shared.
 
     Examples:
         >>> a = Value(2.0, label="a")
@@ -41,21 +69,51 @@ class Value:
         >>> b.backward()
         >>> b.data, a.grad
         (5.0, 4.0)
+        >>> (Value(1e200) * 1e200).data, Value(1000.0).exp().data
+        (inf, inf)
+        >>> x = Value(float("nan"))
+        >>> y = x.relu()
+        >>> y.backward()
+        >>> y.data, x.grad
+        (nan, 1.0)
+        >>> Value(0.0).log()
+        Traceback (most recent call last):
+        ...
+        ValueError: Value(0.0).log(): the logarithm needs a positive number
+        >>> Value(2.0) == Value(2.0), Value(2.0).data == Value(2.0).data
+        (False, True)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_prev", "_local")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_more")
 
     def __init__(self, data, _children=(), _op="", label="", _local=()):
-        # Every internal op passes a float; only user input pays for the check.
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self.label = label
         self._op = _op
-        self._prev = tuple(_children)
-        # d(self)/d(child) for each child, in the order of _prev.
-        self._local = _local
-        if len(_local) != len(self._prev):
-            raise ValueError(f"Value needs one local derivative per child: {len(self._prev)} children, {len(_local)} given")
+        _link(self, tuple(_children), tuple(_local))
+
+    @property
+    def _prev(self):
+        """The children, in order: ``()`` for a leaf."""
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._a,)
+        return (self._a, self._b) + (self._more[0] if self._more else ())
+
+    @property
+    def _local(self):
+        """d(self)/d(child) for each child, in the order of ``_prev``."""
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._da,)
+        return (self._da, self._db) + (self._more[1] if self._more else ())
+
+    @_local.setter
+    def _local(self, local):
+        _link(self, self._prev, tuple(local))
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
@@ -63,7 +121,10 @@ class Value:
     # -- the chain rule, one node at a time -------------------------------------
 
     def _backward(self):
-        """Pass this node's gradient to its children (one step of the chain rule)."""
+        """Pass this node's gradient to its children (one step of the chain rule).
+
+        ``backward()`` does the same for every node in one loop of its own.
+        """
         for child, local in zip(self._prev, self._local):
             child.grad += local * self.grad
 
@@ -87,120 +148,163 @@ class Value:
             node = stack.pop()
             if node is None:  # every child of the node under the marker is done
                 topo.append(stack.pop())
-            elif node not in visited:
-                if node._prev:
+            elif node._a is not None:  # tested before `visited`: most nodes a walk meets are leaves
+                if node not in visited:
                     visited.add(node)
                     stack.append(node)
                     stack.append(None)
-                    # reversed: the first child is popped, and so finished, first.
-                    stack.extend(reversed(node._prev))
-                elif leaves:  # a leaf is finished as soon as it is reached
-                    visited.add(node)
-                    topo.append(node)
+                    # The children in reverse: the first is popped, and so finished, first.
+                    if node._b is not None:
+                        if node._more:
+                            stack += node._more[0][::-1]
+                        stack.append(node._b)
+                    stack.append(node._a)
+            elif leaves and node not in visited:  # a leaf is finished as soon as it is reached
+                visited.add(node)
+                topo.append(node)
         return topo
 
     def backward(self):
         """Fill ``grad`` of every node in the graph with d(self)/d(node).
 
-        Gradients *accumulate*: a second call adds to what is there (the root's
-        own grad is reset to 1 each call, as in micrograd). Zero them first,
-        for example with ``Module.zero_grad()``, to start again.
+        Leaves (the nodes no operation made: inputs, weights, constants)
+        *accumulate*: a second call adds this call's gradient to what is there.
+        Every node an operation made, the root included, starts again from
+        zero, so a second call on the same graph adds exactly the same amount
+        to each leaf, as PyTorch does (micrograd instead pushes the inner
+        nodes' old gradients down again). Zero the leaves first, for example
+        with ``Module.zero_grad()``, to start again.
 
         Examples:
             >>> a = Value(3.0)
-            >>> b = a + a
-            >>> b.backward()
+            >>> c = (a * 1.0) * 1.0
+            >>> c.backward()
+            >>> a.grad
+            1.0
+            >>> c.backward()  # no zeroing in between: the leaf adds up
             >>> a.grad
             2.0
-            >>> b.backward()  # no zeroing in between: it adds up
-            >>> a.grad
-            4.0
         """
+        if self._a is None:  # a leaf on its own: d(self)/d(self) = 1, added like any leaf's
+            self.grad += 1.0
+            return
+        topo = self._topo(leaves=False)
+        for node in topo:
+            node.grad = 0.0
         self.grad = 1.0
-        for node in reversed(self._topo(leaves=False)):
-            node._backward()
+        for node in reversed(topo):
+            if type(node) is not Value:  # a subclass may bring its own _backward
+                node._backward()
+                continue
+            # child.grad += local * node.grad, as in _backward, without a call per node.
+            g = node.grad
+            node._a.grad += node._da * g
+            b = node._b
+            if b is not None:
+                b.grad += node._db * g
+                if node._more:
+                    for child, local in zip(*node._more):
+                        child.grad += local * g
 
     # -- operations ---------------------------------------------------------------
 
     def __add__(self, other):
-        other = _coerce(other)
-        if other is NotImplemented:
-            return other
-        return Value(self.data + other.data, (self, other), "+", _local=(1.0, 1.0))
+        if type(other) is not Value:
+            other = _coerce(other)
+            if other is NotImplemented:
+                return other
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other):
-        other = _coerce(other)
-        if other is NotImplemented:
-            return other
-        return Value(self.data * other.data, (self, other), "*", _local=(other.data, self.data))
+        if type(other) is not Value:
+            other = _coerce(other)
+            if other is NotImplemented:
+                return other
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)
+
+    def __sub__(self, other):
+        if type(other) is not Value:
+            other = _coerce(other)
+            if other is NotImplemented:
+                return other
+        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
+
+    def __neg__(self):
+        return _node(-self.data, "neg", self, -1.0)
+
+    def __truediv__(self, other):
+        return self._divide(other)
+
+    def _divide(self, other, written=None):
+        # written: the plain number the user wrote on the left, to name it in an error.
+        if type(other) is not Value:
+            other = _coerce(other)
+            if other is NotImplemented:
+                return other
+        x, y = self.data, other.data
+        if y == 0.0:
+            if math.isfinite(x):
+                left = _show(self) if written is None else _short(written)
+                raise ZeroDivisionError(f"{left} / {_show(other)}: division by zero")
+            # inf or NaN over zero: IEEE-754 gives inf (signed) or NaN, as PyTorch does.
+            out = x * math.copysign(math.inf, y) if x == x else x
+            return _node(out, "/", self, math.copysign(math.inf, y), other, -out * math.copysign(math.inf, y))
+        out = x / y
+        return _node(out, "/", self, 1.0 / y, other, -out / y)
 
     def __pow__(self, other):
         if isinstance(other, Value):
             return self._pow_value(other)
         if isinstance(other, bool) or not isinstance(other, Real):
             return NotImplemented
-        x, k = self.data, float(other)
-        if x == 0.0 and k < 0:
-            raise ZeroDivisionError(f"Value(0.0) ** {other}: zero to a negative power is undefined")
-        if x < 0 and not k.is_integer():
-            raise ValueError(f"Value({x}) ** {other}: a negative base needs an integer exponent")
-        try:
-            out = x**k
-            # At x = 0 the slope k * x**(k-1) is 0 for k > 1, 1 for k = 1, infinite for 0 < k < 1.
-            local = k * x ** (k - 1) if x != 0.0 or k >= 1 else (0.0 if k == 0 else math.inf)
-        except OverflowError:
-            raise OverflowError(f"Value({x}) ** {other} overflows a float") from None
-        return Value(out, (self,), f"**{other}", _local=(local,))
+        x, k = self.data, _operand(other)
+        if math.isfinite(x) and math.isfinite(k):
+            if x == 0.0 and k < 0:
+                raise ZeroDivisionError(f"{_show(self)} ** {_short(other)}: zero to a negative power is undefined")
+            if x < 0 and not k.is_integer():
+                raise ValueError(f"{_show(self)} ** {_short(other)}: a negative base needs an integer exponent")
+        out = _pow(x, k)
+        if x == 0.0 and k <= 1:
+            # At x = 0 the slope k * x**(k-1) is 1 for k = 1, 0 for k = 0, infinite for 0 < k < 1.
+            local = 1.0 if k == 1 else (0.0 if k == 0 else math.inf)
+        else:
+            local = k * _pow(x, k - 1)
+        return _node(out, f"**{_short(other)}", self, local)
 
-    def _pow_value(self, other):
+    def _pow_value(self, other, written=None):
         x, k = self.data, other.data
-        if not x > 0:
+        if math.isfinite(x) and math.isfinite(k) and not x > 0:
             # d/dk x**k = x**k * ln(x) exists only for x > 0.
-            raise ValueError(f"Value({x}) ** Value({k}): a Value exponent needs a positive base")
-        try:
-            out = x**k
-            local = (k * x ** (k - 1), out * math.log(x))
-        except OverflowError:
-            raise OverflowError(f"Value({x}) ** Value({k}) overflows a float") from None
-        return Value(out, (self, other), "**", _local=local)
-
-    def __neg__(self):
-        return Value(-self.data, (self,), "neg", _local=(-1.0,))
-
-    def __sub__(self, other):
-        other = _coerce(other)
-        if other is NotImplemented:
-            return other
-        return Value(self.data - other.data, (self, other), "-", _local=(1.0, -1.0))
-
-    def __truediv__(self, other):
-        other = _coerce(other)
-        if other is NotImplemented:
-            return other
-        y = other.data
-        if y == 0.0:
-            raise ZeroDivisionError(f"{self!r} / {other!r}: division by zero")
-        out = self.data / y
-        return Value(out, (self, other), "/", _local=(1.0 / y, -out / y))
+            base = _show(self) if written is None else _short(written)
+            raise ValueError(f"{base} ** {_show(other)}: a Value exponent needs a positive base")
+        out = _pow(x, k)
+        # d/dk x**k = x**k * ln(x); where x**k is 0 for k >= 0 (x = 0), so is the slope, as in PyTorch.
+        local_k = 0.0 if out == 0.0 and k >= 0 else out * _log(x)
+        return _node(out, "**", self, k * _pow(x, k - 1), other, local_k)
 
     # 2 * v, 1 - v, 2 / v, 2 ** v: Python asks the Value on the right.
     def __radd__(self, other):
-        return _reflect(other, self, Value.__add__)
+        other = _coerce(other)
+        return other if other is NotImplemented else other.__add__(self)
 
     def __rmul__(self, other):
-        return _reflect(other, self, Value.__mul__)
+        other = _coerce(other)
+        return other if other is NotImplemented else other.__mul__(self)
 
     def __rsub__(self, other):
-        return _reflect(other, self, Value.__sub__)
+        other = _coerce(other)
+        return other if other is NotImplemented else other.__sub__(self)
 
     def __rtruediv__(self, other):
-        return _reflect(other, self, Value.__truediv__)
+        left = _coerce(other)
+        return left if left is NotImplemented else left._divide(self, written=other)
 
     def __rpow__(self, other):
-        return _reflect(other, self, Value.__pow__)
+        base = _coerce(other)
+        return base if base is NotImplemented else base._pow_value(self, written=other)
 
     def exp(self):
-        """``e ** self``; its slope is itself.
+        """``e ** self``; its slope is itself. Past ``exp(709.78)`` both are ``inf``.
 
         Examples:
             >>> y = Value(0.0).exp()
@@ -210,12 +314,14 @@ class Value:
         x = self.data
         try:
             out = math.exp(x)
-        except OverflowError:
-            raise OverflowError(f"Value({x}).exp() overflows a float (exp(x) > 1.8e308 for x > 709.78)") from None
-        return Value(out, (self,), "exp", _local=(out,))
+        except OverflowError:  # IEEE-754 and PyTorch give inf; Python's math raises
+            out = math.inf
+        return _node(out, "exp", self, out)
 
     def log(self):
-        """The natural logarithm; ``ValueError`` unless ``self.data > 0``.
+        """The natural logarithm; ``ValueError`` for a finite ``self.data <= 0``.
+
+        NaN gives NaN, ``inf`` gives ``inf`` and ``-inf`` gives NaN, as in IEEE-754.
 
         Examples:
             >>> x = Value(2.0)
@@ -225,9 +331,11 @@ class Value:
             0.5
         """
         x = self.data
-        if not x > 0:
-            raise ValueError(f"Value({x}).log(): the logarithm needs a positive number")
-        return Value(math.log(x), (self,), "log", _local=(1.0 / x,))
+        if x > 0:
+            return _node(math.log(x), "log", self, 1.0 / x)
+        if math.isfinite(x):
+            raise ValueError(f"{_show(self)}.log(): the logarithm needs a positive number")
+        return _node(math.nan, "log", self, 1.0 / x if x == x else x)  # -inf or NaN
 
     def tanh(self):
         """The hyperbolic tangent, squashing any number into (-1, 1).
@@ -242,17 +350,20 @@ class Value:
         # math.tanh saturates to +-1 instead of overflowing the way
         # (exp(2x) - 1) / (exp(2x) + 1) does for x beyond ~355.
         t = math.tanh(self.data)
-        return Value(t, (self,), "tanh", _local=(1.0 - t * t,))
+        return _node(t, "tanh", self, 1.0 - t * t)
 
     def relu(self):
-        """``max(0, self)``: the gradient passes where the input is positive.
+        """``max(0, self)``: the gradient passes where the input is positive (or NaN).
 
         Examples:
             >>> Value(-2.0).relu().data, Value(3.0).relu().data
             (0.0, 3.0)
         """
         x = self.data
-        return Value(x if x > 0 else 0.0, (self,), "ReLU", _local=(1.0 if x > 0 else 0.0,))
+        # `x <= 0`, not `x > 0`: NaN compares false both ways, and must stay NaN.
+        if x <= 0:
+            return _node(0.0, "ReLU", self, 0.0)
+        return _node(x, "ReLU", self, 1.0)
 
     def sigmoid(self):
         """``1 / (1 + exp(-self))``, computed so that it never overflows.
@@ -266,9 +377,120 @@ class Value:
         if x >= 0:
             s = 1.0 / (1.0 + math.exp(-x))
         else:
-            e = math.exp(x)
+            e = math.exp(x)  # NaN lands here too, and stays NaN
             s = e / (1.0 + e)
-        return Value(s, (self,), "sigmoid", _local=(s * (1.0 - s),))
+        return _node(s, "sigmoid", self, s * (1.0 - s))
+
+    # -- copies and pickles, at any depth ---------------------------------------------
+
+    def _fields(self):
+        """Everything a node holds, its children as they are: what a copy or a pickle needs."""
+        return (self.data, self.grad, self.label, self._op, self._a, self._da, self._b, self._db, self._more)
+
+    def __copy__(self):
+        """A new node with the same numbers, label and children (the children are shared)."""
+        return _restore(*self._fields())
+
+    def __deepcopy__(self, memo):
+        """A copy of the whole graph, made children first so that nothing recurses."""
+        for node in self._topo():
+            if id(node) not in memo:
+                data, grad, label, op, a, da, b, db, more = node._fields()
+                a = memo[id(a)] if a is not None else None
+                b = memo[id(b)] if b is not None else None
+                if more:
+                    more = (tuple([memo[id(child)] for child in more[0]]), more[1])
+                memo[id(node)] = _restore(data, grad, label, op, a, da, b, db, more)
+        return memo[id(self)]
+
+    def __reduce_ex__(self, protocol):
+        # pickle writes a node's children before the node, recursing once per level,
+        # so a deep graph would exceed the recursion limit. Instead the outermost node
+        # of a pickle lists its whole graph first, children before parents: by the time
+        # pickle writes any node, its children are already written, and it never recurses.
+        if self._a is None or self in _pickling.nodes:
+            return _restore, (self.data, self.grad, self.label, self._op, self._a, self._da, self._b, self._db, self._more)
+        graph = self._topo()[:-1]
+        _pickling.nodes = set(graph)  # until _GraphWritten is pickled, just after them
+        return _restore_after, (graph, _GraphWritten()) + self._fields()
+
+
+def _node(data, op, a=None, da=0.0, b=None, db=0.0):
+    """A node made by an operation (or a leaf for a plain number): ``Value.__init__`` without its checks.
+
+    ``a`` and ``b`` are its children, ``da`` and ``db`` the local derivatives of
+    ``data`` with respect to them.
+    """
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._op = op
+    out._a = a
+    out._da = da
+    out._b = b
+    out._db = db
+    out._more = ()
+    return out
+
+
+_new = object.__new__
+
+
+def _link(node, children, local):
+    """Store ``children`` and their local derivatives ``local`` (tuples) in ``node``'s slots."""
+    if len(local) != len(children):
+        raise ValueError(f"Value needs one local derivative per child: {len(children)} children, {len(local)} given")
+    n = len(children)
+    node._a, node._da = (children[0], local[0]) if n > 0 else (None, 0.0)
+    node._b, node._db = (children[1], local[1]) if n > 1 else (None, 0.0)
+    node._more = (children[2:], local[2:]) if n > 2 else ()
+
+
+def _restore(data, grad, label, op, a, da, b, db, more):
+    out = _node(data, op, a, da, b, db)
+    out.grad, out.label, out._more = grad, label, more
+    return out
+
+
+def _restore_after(graph, written, *fields):
+    return _restore(*fields)
+
+
+class _Pickling(threading.local):
+    nodes = frozenset()  # of the graph the pickle in progress (in this thread) is writing first
+
+
+_pickling = _Pickling()
+
+
+class _GraphWritten:
+    """Pickled right after a graph's node list: from here on, nodes pickle as usual."""
+
+    def __reduce__(self):
+        _pickling.nodes = frozenset()
+        return type(None), ()
+
+
+# -- numbers in, numbers out -------------------------------------------------------------
+
+
+def _as_float(data):
+    # bool is an int subclass; Value(True) is almost always a bug in the caller.
+    if isinstance(data, bool) or not isinstance(data, Real):
+        raise TypeError(f"Value() needs a real number (int or float), got {type(data).__name__}: {_short(data)}")
+    try:
+        return float(data)
+    except OverflowError:
+        raise OverflowError(f"Value({_short(data)}): too large for a float (the largest is about 1.8e308)") from None
+
+
+def _operand(number):
+    """A plain number a user wrote next to a Value, as a float."""
+    try:
+        return float(number)
+    except OverflowError:
+        raise OverflowError(f"{_short(number)} is too large for a float (the largest is about 1.8e308)") from None
 
 
 def _coerce(other):
@@ -277,17 +499,37 @@ def _coerce(other):
     Returning NotImplemented lets Python raise its own clear TypeError
     ("unsupported operand type(s) for +: 'Value' and 'str'").
     """
+    if type(other) is float:  # the usual cases first, without the slow ABC check
+        return _node(other, "")
+    if type(other) is int:
+        return _node(_operand(other), "")
     if isinstance(other, Value):
         return other
-    if type(other) is float or type(other) is int:  # the usual case, without the slow ABC check
-        return Value(float(other))
     if isinstance(other, bool) or not isinstance(other, Real):
         return NotImplemented
-    return Value(float(other))
+    return _node(_operand(other), "")
 
 
-def _reflect(other, value, op):
-    other = _coerce(other)
-    if other is NotImplemented:
-        return other
-    return op(other, value)
+def _pow(x, k):
+    """``x ** k`` as IEEE-754 has it: inf where Python raises OverflowError, NaN in gives NaN out."""
+    if x != x or k != k:
+        return math.nan  # IEEE-754 says nan ** 0 == 1 ** nan == 1; a NaN must not vanish
+    try:
+        return x**k
+    except OverflowError:
+        return -math.inf if x < 0 and k % 2 == 1 else math.inf
+
+
+def _log(x):
+    """IEEE-754's log: -inf at 0, NaN below (math.log raises there)."""
+    return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+
+
+def _show(value):
+    return f"Value({value.data!r})"
+
+
+def _short(number):
+    """A number as the user wrote it, cut short: 2**1023 has 308 digits."""
+    text = repr(number)
+    return text if len(text) <= 24 else f"{text[:8]}...{text[-4:]} ({len(text.lstrip('-'))} digits)"
