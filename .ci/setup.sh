@@ -4,6 +4,8 @@
 #   - a virtual environment in .venv with gradbook (editable) and its docs/test tools
 #   - Graphviz's `dot` program, which renders every figure of the book
 #   - Chromium, which the browser tests drive (only for .ci/test)
+#   - Node.js and npm, and node_modules from package-lock.json (npm ci): the live
+#     pages' Python (Pyodide) and Graphviz, which the build copies into the site
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -56,6 +58,17 @@ find_chromium() {
 if [ "${GRADBOOK_NEEDS_BROWSER:-0}" = 1 ] && ! find_chromium; then
   system_install "Chromium, for the browser tests" apt:chromium "brew:--cask chromium"
   find_chromium || die "no Chromium found for the browser tests; install it, or point GRADBOOK_CHROMIUM at a Chromium or Chrome binary"
+fi
+
+command -v npm >/dev/null 2>&1 || system_install "Node.js and npm, for the live pages" apt:nodejs apt:npm brew:node
+command -v npm >/dev/null 2>&1 || die "npm is still not on PATH; install Node.js (https://nodejs.org/) and rerun."
+# npm ci only when node_modules is missing or package-lock.json changed (npm ci
+# removes node_modules first, stamp included).
+npm_stamp=node_modules/.gradbook-installed
+if [ ! -f "$npm_stamp" ] || [ package-lock.json -nt "$npm_stamp" ]; then
+  echo "gradbook setup: installing the live pages' packages (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed; see its message above, then rerun."
+  touch "$npm_stamp"
 fi
 
 if [ ! -x .venv/bin/python ]; then
