@@ -289,3 +289,22 @@ def test_block_needing_matplotlib_has_a_note(pages):
     assert "needs matplotlib" in note.inner_text() and "notebook" in note.inner_text()
     assert first.get_by_role("button", name="Run").count() == 0
     assert p.page.get_by_role("button", name="Run").count() == p.blocks().count()
+
+
+def test_chapter7_invitation_puts_the_bug_back(pages):
+    """Chapter 7's "Try it": `=` for `+=` in `__add__` makes a + a's gradient wrong again."""
+    p = pages("07")
+    fixed = p.block_with("self.grad += 1.0 * out.grad")
+    code = fixed.get_by_role("textbox").inner_text()
+    p.edit(fixed, code.replace("self.grad += 1.0 * out.grad", "self.grad = 1.0 * out.grad")
+                      .replace("other.grad += 1.0 * out.grad", "other.grad = 1.0 * out.grad"))
+    p.run(fixed)
+    assert fixed.get_attribute("data-gb-state") == "done"
+    after = p.block_with('print("a + a:  a.grad =", a.grad)')
+    p.run(after)
+    out = p.output(after)
+    assert "a + a:  a.grad = 1.0" in out and "AssertionError" in out, out
+    for block in (fixed, after):
+        block.get_by_role("button", name="Reset").click()
+    p.run(after)  # the book's code again: the earlier block is re-run as written
+    assert after.get_attribute("data-gb-state") == "done" and "a.grad = 2.0" in p.output(after)

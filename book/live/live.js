@@ -125,7 +125,7 @@ class LiveBlock {
   button(bar, label, title, onclick) {
     const b = document.createElement("button");
     b.type = "button";
-    b.className = "md-button gb-live-button";
+    b.className = "gb-live-button";
     b.textContent = label;
     b.title = title;
     b.addEventListener("click", onclick);
