@@ -16,7 +16,7 @@ import pytest
 from book.blocks import python_blocks
 from book.live import live_blocks
 from sitebuild import CHAPTERS
-from test_browser import SCREENSHOTS, Watched, browser, origin  # noqa: F401 - fixtures
+from test_browser import SCREENSHOTS, Watched
 
 CHAPTER = {md.stem[:2]: md.stem for md in CHAPTERS}
 EQUIVALENCE = ["02", "03", "05", "06", "07"]
@@ -26,7 +26,7 @@ MEASURED = {}  # what the tests measured, printed at the end of the module (pyte
 
 
 class LivePage:
-    def __init__(self, context, origin, chapter):  # noqa: F811 - `origin` is the URL here
+    def __init__(self, context, origin, chapter):
         self.name = CHAPTER[chapter]
         self.watched = Watched(context.new_page(), origin)
         self.page = self.watched.page
@@ -70,7 +70,7 @@ class LivePage:
 
 
 @pytest.fixture(scope="module")
-def live_context(browser):  # noqa: F811 - the fixture imported above
+def live_context(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
     ctx.set_default_timeout(15_000)
     yield ctx
@@ -78,7 +78,7 @@ def live_context(browser):  # noqa: F811 - the fixture imported above
 
 
 @pytest.fixture(scope="module")
-def pages(live_context, origin):  # noqa: F811
+def pages(live_context, origin):
     """One page per chapter, opened on first use and kept: Python loads once per page."""
     opened = {}
 
@@ -126,7 +126,7 @@ def _screenshot(name):
 # --------------------------------------------------------------------------- tests
 
 
-def test_first_load_stays_small(live_context, origin, site):  # noqa: F811
+def test_first_load_stays_small(live_context, origin, site):
     """A reader who never presses Run downloads the controller script and its
     stylesheet and nothing else of the live pages: within 5% of the page without them."""
     page = live_context.new_page()
@@ -190,7 +190,7 @@ def test_edit_run_and_redraw(pages):
     assert not builds_l.locator(".gb-live-output").is_visible()
 
 
-def test_first_run_bytes(live_context, origin):  # noqa: F811
+def test_first_run_bytes(live_context, origin):
     """What a reader downloads for the first Run of a figure block (Python, the wheels, Graphviz)."""
     p = LivePage(live_context, origin, "02")
     sizes = {}
