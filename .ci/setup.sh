@@ -4,6 +4,8 @@
 #   - a virtual environment in .venv with gradbook (editable) and its docs/test tools
 #   - Graphviz's `dot` program, which renders every figure of the book
 #   - Chromium, which the browser tests drive (only for .ci/test)
+#   - Node.js and npm, and node_modules from package-lock.json (npm ci): the live
+#     pages' Python (Pyodide) and Graphviz, which the build copies into the site
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -58,13 +60,16 @@ if [ "${GRADBOOK_NEEDS_BROWSER:-0}" = 1 ] && ! find_chromium; then
   find_chromium || die "no Chromium found for the browser tests; install it, or point GRADBOOK_CHROMIUM at a Chromium or Chrome binary"
 fi
 
-# Node and npm: the build typesets math with KaTeX (book/hooks/math.py), the browser
-# tests run axe-core; both come from package-lock.json through `npm ci`.
+# Node and npm: the live pages' Pyodide and Graphviz, KaTeX (the build typesets math,
+# book/hooks/math.py) and axe-core (the browser tests) come from package-lock.json.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || system_install "Node.js and npm" apt:nodejs apt:npm brew:node
-command -v npm >/dev/null 2>&1 || die "npm is still not on PATH; install Node.js (https://nodejs.org/)"
+command -v npm >/dev/null 2>&1 || die "npm is still not on PATH; install Node.js (https://nodejs.org/) and rerun."
+# npm ci only when node_modules is missing or package-lock.json changed (npm ci
+# removes node_modules first, stamp included).
 npm_stamp=node_modules/.gradbook-installed
 if [ ! -f "$npm_stamp" ] || [ package-lock.json -nt "$npm_stamp" ]; then
-  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed; see its message above"
+  echo "gradbook setup: installing the site's Node packages (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed; see its message above, then rerun."
   touch "$npm_stamp"
 fi
 

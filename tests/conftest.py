@@ -1,12 +1,16 @@
 """The site, built in the background once per test session (twice when a test
 compares two builds), started as soon as the tests are collected."""
 
+import functools
+import http.server
 import shutil
 import tempfile
+import threading
 
 import pytest
 
 from sitebuild import Build
+from test_browser import CHROMIUM_ARGS, INSTALL_CHROMIUM, _QuietHandler, find_chromium
 
 # fixture name -> Build
 _builds = {}
@@ -45,3 +49,40 @@ def site():
 def site_again():
     """A second, independent build, to compare byte for byte with `site`."""
     return _built("site_again")
+
+
+# ---------------------------------------------------------------- browser tests
+# Shared by tests/test_browser.py and tests/test_live.py: one served site and one
+# Chromium per session (Playwright's sync API runs once per thread).
+
+
+@pytest.fixture(scope="session")
+def origin(site):
+    """The built site served at http://127.0.0.1:<free port>; yields the origin."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    executable = find_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is not installed. Run: pip install -e '.[test]'", pytrace=False)
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception as e:  # noqa: BLE001 - report any launch failure with the fix
+            pytest.fail(f"Could not start Chromium at {executable}: {e}\n{INSTALL_CHROMIUM}", pytrace=False)
+        yield browser
+        browser.close()

@@ -8,12 +8,10 @@ used). Full-page screenshots of every page, light and dark, are written to
 tests/screenshots/NAME-{light,dark}.jpg for a human to look at (not committed).
 """
 
-import functools
 import http.server
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -83,36 +81,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def origin(site):
-    """The built site served at http://127.0.0.1:<free port>; yields the origin."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
-    executable = find_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is not installed. Run: pip install -e '.[test]'", pytrace=False)
-    with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        except Exception as e:  # noqa: BLE001 - report any launch failure with the fix
-            pytest.fail(f"Could not start Chromium at {executable}: {e}\n{INSTALL_CHROMIUM}", pytrace=False)
-        yield browser
-        browser.close()
+# The `origin` and `browser` fixtures are in conftest.py: tests/test_live.py uses
+# them too, and there must be one Playwright per test session.
 
 
 class Watched:

@@ -1,0 +1,127 @@
+"""Which blocks of a chapter can run in the reader's browser, and what the page needs to run them.
+
+The live pages run Python in the browser with Pyodide: the interpreter and its
+standard library, plus the two wheels the site publishes (gradbook, built from
+src/, and the pure-Python `graphviz` package). Nothing else can be installed
+there offline, so a block runs in the page only when the code of its session up
+to and including it (as the reader sees it: hidden build-only lines never run
+in the browser) imports nothing else. That is decided here, statically, with
+`ast`: a block that needs numpy or matplotlib gets a note instead of a Run
+button, rather than failing when pressed.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+
+from book.blocks import session_chain
+
+# What the browser has besides the standard library.
+BROWSER_PACKAGES = frozenset({"gradbook", "graphviz"})
+# Standard modules that Pyodide's Python lacks or cannot use (no terminal, no
+# windows, no processes).
+NOT_IN_BROWSER = frozenset(
+    {"tkinter", "turtle", "turtledemo", "curses", "readline", "multiprocessing", "subprocess", "venv", "ensurepip", "idlelib"}
+)
+
+
+def _available(module):
+    top = module.split(".")[0]
+    if top in BROWSER_PACKAGES:
+        return True
+    return top in sys.stdlib_module_names and top not in NOT_IN_BROWSER
+
+
+def _optional(handler_types):
+    """Whether an `except` clause catches a failed import (the block then runs without the module)."""
+    names = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+    for node in handler_types:
+        if node is None:  # a bare `except:`
+            return True
+        for n in node.elts if isinstance(node, ast.Tuple) else [node]:
+            if isinstance(n, ast.Name) and n.id in names:
+                return True
+    return False
+
+
+def imports(code):
+    """The modules a piece of code imports unconditionally, in order.
+
+    An import inside `try: ... except ImportError:` is optional (the code has
+    a plan for its absence, as chapter 9 has for PyTorch) and is not counted.
+    Raises SyntaxError for code that does not parse.
+    """
+    found = []
+
+    def visit(node, optional):
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            inner = optional or _optional([h.type for h in node.handlers])
+            for child in node.body:
+                visit(child, inner)
+            for child in [*node.handlers, *node.orelse, *node.finalbody]:
+                visit(child, optional)
+            return
+        if not optional:
+            if isinstance(node, ast.Import):
+                found.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.append(node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child, optional)
+
+    visit(ast.parse(code), False)
+    return found
+
+
+def missing_module(code):
+    """The first module `code` needs that the browser does not have, or None."""
+    try:
+        mods = imports(code)
+    except SyntaxError:
+        return None  # the build would have failed on it; the browser will say where
+    return next((m.split(".")[0] for m in mods if not _available(m)), None)
+
+
+@dataclass(frozen=True)
+class LiveBlock:
+    """A built block of a chapter, as the live page sees it."""
+
+    session: str | None
+    index: int  # its place in its session's chain (0 for a block without a session)
+    code: str  # what the reader sees and what runs in the browser
+    html: bool  # its output is HTML (a figure block)
+    needs: str | None  # a module the browser lacks, which its session needs up to it
+    needs_here: bool  # whether this block itself imports `needs` (else an earlier block does)
+
+    @property
+    def runnable(self):
+        return self.needs is None
+
+    def data(self):
+        """The attributes the page's script reads."""
+        return {"session": self.session or "", "index": self.index, "code": self.code, "html": self.html}
+
+    def note(self):
+        """The line shown under a block that cannot run in the page."""
+        where = "" if self.needs_here else " (an earlier block of this page imports it)"
+        return f"This block needs {self.needs}{where}: it runs in a local install or in the chapter's notebook."
+
+
+def live_blocks(blocks):
+    """{fence_line: LiveBlock} for the built blocks of a page (book.blocks.python_blocks)."""
+    out = {}
+    for block in blocks:
+        if not block.built:
+            continue
+        chain = session_chain(blocks, block.session) if block.session else [block]
+        index = chain.index(block)
+        needs = needs_here = None
+        for earlier in chain[: index + 1]:
+            needs = missing_module(earlier.shown_code)
+            if needs:
+                needs_here = earlier is block
+                break
+        out[block.fence_line] = LiveBlock(block.session, index, block.shown_code, block.html, needs, bool(needs_here))
+    return out

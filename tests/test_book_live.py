@@ -1,0 +1,68 @@
+"""book/live.py: which blocks can run in the browser, decided from the code the reader sees."""
+
+import pytest
+
+from book.blocks import python_blocks
+from book.live import imports, live_blocks, missing_module
+from sitebuild import CHAPTERS
+
+
+def page(*codes, session="s"):
+    fences = [f'```python exec="on" session="{session}" source="above"\n{code}\n```\n' for code in codes]
+    return python_blocks("\n".join(fences))
+
+
+@pytest.mark.parametrize(
+    "code, needs",
+    [
+        ("import math, random\nfrom gradbook import Value\nimport graphviz", None),
+        ("from gradbook.nn import MLP\nimport os.path", None),
+        ("import numpy as np", "numpy"),
+        ("import matplotlib.pyplot as plt", "matplotlib"),
+        ("from torch import tensor", "torch"),
+        ("def f():\n    import pytest\n", "pytest"),  # an import anywhere counts
+        ("import subprocess", "subprocess"),  # standard, but no processes in the browser
+        # An import the code has a plan for the absence of does not count.
+        ("try:\n    import torch\nexcept ImportError:\n    torch = None", None),
+        ("try:\n    import torch\nexcept (ModuleNotFoundError, OSError):\n    torch = None", None),
+        ("try:\n    import torch\nexcept RuntimeError:\n    pass", "torch"),
+        ("try:\n    pass\nexcept ImportError:\n    import numpy", "numpy"),
+        ("from . import sibling", None),
+    ],
+)
+def test_missing_module(code, needs):
+    assert missing_module(code) == needs
+
+
+def test_imports_in_order():
+    assert imports("import a.b\nfrom c import d\nif x:\n    import e") == ["a.b", "c", "e"]
+
+
+def test_hidden_lines_do_not_count():
+    """A build-only line (`# markdown-exec: hide`) never runs in the browser."""
+    (block,) = page("import matplotlib  # markdown-exec: hide\nprint(1)")
+    (live,) = live_blocks([block]).values()
+    assert live.runnable and live.code == "print(1)"
+
+
+def test_an_earlier_block_makes_the_rest_of_its_session_need_it():
+    blocks = page("x = 1", "import numpy", "print(x)") + page("print(2)", session="other")
+    live = [live_blocks(blocks)[b.fence_line] for b in blocks]
+    assert [lb.needs for lb in live] == [None, "numpy", "numpy", None]
+    assert [lb.index for lb in live] == [0, 1, 2, 0]
+    assert "needs numpy:" in live[1].note() and "earlier block" in live[2].note()
+    assert "notebook" in live[2].note()
+
+
+def test_blocks_without_a_session_stand_alone():
+    blocks = python_blocks('```python exec="on"\nimport numpy\n```\n\n```python exec="on"\nprint(1)\n```\n')
+    assert [lb.runnable for lb in live_blocks(blocks).values()] == [False, True]
+
+
+def test_most_of_the_book_runs_in_the_browser():
+    """The chapters the lecture experiments in are live; a change that makes one
+    of them need numpy or matplotlib early would take its Run buttons away."""
+    live = {md.stem[:2]: list(live_blocks(python_blocks(md)).values()) for md in CHAPTERS}
+    for chapter in ["02", "03", "05", "06", "07", "08", "09"]:
+        assert all(b.runnable for b in live[chapter]), chapter
+    assert sum(b.runnable for b in live["10"]) >= 5
