@@ -64,7 +64,14 @@ def _in_jupyter():
 def _display(fig):
     from IPython.display import SVG, display
 
-    display(fig if hasattr(fig, "savefig") else SVG(to_svg(fig)))
+    if hasattr(fig, "savefig"):
+        import matplotlib.pyplot as plt
+
+        display(fig)
+        # Shown now: closed, so that Jupyter's inline backend does not show it again after the cell.
+        plt.close(fig)
+    else:
+        display(SVG(to_svg(fig)))
 
 
 def _write(fig, name):
