@@ -402,3 +402,10 @@ def test_notebook_runs_in_a_fresh_environment_as_stored(executed, chapter):
         assert _figures(after) == _figures(before), f"not the same figures:\n{before.source}"
         if chapter.stem not in MACHINE_DEPENDENT:
             assert _stdout(after) == _stdout(before), before.source
+
+
+def test_readme_and_home_page_give_the_wheels_address():
+    meta = project()
+    url = f"{meta['urls']['Homepage']}wheels/gradbook-{meta['version']}-py3-none-any.whl"
+    for path in (ROOT / "README.md", ROOT / "docs" / "index.md"):
+        assert f"pip install {url}\n" in path.read_text("utf8"), path
