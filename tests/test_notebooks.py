@@ -4,7 +4,6 @@ import ast
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -328,30 +327,61 @@ nbformat.write(nb, sys.argv[2])
 """
 
 
-def _local_install(source, wheels):
-    """The first cell, installing the wheel from the built site instead of the published one."""
+def _local_install(source, wheels, wheelhouse):
+    """The first cell, installing the wheel from the built site instead of the published one,
+    and everything else from files fetched for this test session (graphviz is on the site)."""
     words = source.split()
     assert words[:2] == ["%pip", "install"], source
     local = [str(wheels / Path(w).name) if w.endswith(".whl") else w for w in words[2:]]
-    return " ".join(["%pip", "install", "--find-links", str(wheels), *local])
+    # --no-compile: the .pyc files of numpy and matplotlib are seconds of CPU that the test does not need.
+    where = ["--no-index", "--no-compile", "--find-links", str(wheels), "--find-links", str(wheelhouse)]
+    return " ".join(["%pip", "install", *where, *local])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kernel_base(request, tmp_path_factory):
+    """A virtual environment with Jupyter's kernel (and pip) only, made in the background
+    from the first test of this module on, while the site builds."""
+    if not any("executed" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        yield None
+        return
+    base = tmp_path_factory.mktemp("kernel") / "base"
+    pip = f"{base / 'bin' / 'python'} -m pip --disable-pip-version-check"
+    # What the notebooks install from the package index, fetched once: each notebook then
+    # installs it from these files, as its first cell says, without asking the index again.
+    wheelhouse = base.parent / "wheelhouse"
+    packages = " ".join(requirements([b.shown_code for chapter in CHAPTERS for b in python_blocks(chapter)]))
+    script = f"{sys.executable} -m venv {base} && {pip} install -q ipykernel"
+    if packages:
+        script += f" && {pip} download -q -d {wheelhouse} {packages}"
+    proc = subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    yield base, wheelhouse, proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _site_packages(env):
+    (found,) = env.glob("lib/python*/site-packages")
+    return found
 
 
 @pytest.fixture(scope="session")
-def executed(site, tmp_path_factory):
+def executed(site, kernel_base, tmp_path_factory):
     """stem -> (stored notebook, executed notebook, or the error that stopped it)."""
+    base, wheelhouse, proc = kernel_base
+    output = proc.communicate()[0].decode(errors="replace")
+    assert proc.returncode == 0, f"could not make a virtual environment with ipykernel:\n{output[-3000:]}"
     tmp = tmp_path_factory.mktemp("notebooks-run")
-    base = tmp / "base"
-    subprocess.run([sys.executable, "-m", "venv", str(base)], check=True)
-    subprocess.run(
-        [str(base / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", "ipykernel"],
-        check=True,
-    )
     wheels = site / "wheels"
 
     def run(chapter):
         stem = chapter.stem
+        # A fresh environment per notebook, which sees the kernel's environment (not the
+        # repository's) through a .pth file: what the first cell installs goes into it alone.
         env = tmp / stem
-        shutil.copytree(base, env, symlinks=True)  # a fresh copy: what one notebook installs stays its own
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+        (_site_packages(env) / "jupyter_kernel.pth").write_text(f"{_site_packages(base)}\n")
         spec = tmp / "jupyter" / "kernels" / f"fresh-{stem}"
         spec.mkdir(parents=True)
         argv = [str(env / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
@@ -359,7 +389,7 @@ def executed(site, tmp_path_factory):
         stored = notebook(site, chapter)
         nb = nbformat.from_dict(json.loads(json.dumps(stored)))
         first = next(c for c in nb.cells if c.cell_type == "code")
-        first.source = _local_install(first.source, wheels)
+        first.source = _local_install(first.source, wheels, wheelhouse)
         src, out = tmp / f"{stem}.ipynb", tmp / f"{stem}.out.ipynb"
         nbformat.write(nb, src)
         proc = subprocess.run(
