@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from book.blocks import python_blocks
+from book.blocks import fences, python_blocks
 from book.output import Figure, Steps
 
 # Packages a chapter may import besides the standard library and gradbook (which
@@ -236,13 +236,19 @@ def install_cells(site, packages, needs_dot):
 # The notebook
 
 
-def chapter_title(markdown):
-    """The text of the first `# ` line (a chapter's title), outside code blocks."""
-    fenced = {i for b in python_blocks(markdown) for i in range(b.fence_line, b.end_line)}
+def _title_line(markdown):
+    """(0-based line, text) of the first `# ` line outside code blocks: a chapter's title; or None."""
+    fenced = {i for b in fences(markdown) for i in range(b.fence_line, b.end_line)}
     for i, line in enumerate(markdown.splitlines()):
         if i not in fenced and line.startswith("# "):
-            return line[2:].strip()
+            return i, line[2:].strip()
     return None
+
+
+def chapter_title(markdown):
+    """The title of a chapter: its first `# ` line, outside code blocks."""
+    found = _title_line(markdown)
+    return found[1] if found else None
 
 
 def _front_matter_end(lines):
@@ -263,9 +269,10 @@ def chapter_notebook(markdown, page_uri, site, results, book_title):
     (every block must have one).
     """
     lines = markdown.splitlines(keepends=True)
-    title = chapter_title(markdown)
-    if title is None:
+    if _title_line(markdown) is None:
         raise ValueError(f"{page_uri} has no '# Title' line")
+    title_at, title = _title_line(markdown)
+    lines[title_at] = ""  # it heads the notebook, in the first cell
     blocks = python_blocks(markdown)
     missing = [b.fence_line + 1 for b in blocks if b.fence_line not in results]
     if missing:
@@ -287,9 +294,7 @@ def chapter_notebook(markdown, page_uri, site, results, book_title):
     prose_start = _front_matter_end(lines)
 
     def add_prose(end):
-        text = "".join(lines[prose_start:end])
-        text = re.sub(rf"^# {re.escape(title)}[ \t]*\n", "", text, count=1, flags=re.M)  # it heads the notebook
-        text = notebook_markdown(text, page_uri, site)
+        text = notebook_markdown("".join(lines[prose_start:end]), page_uri, site)
         if text:
             cells.append(nbformat.v4.new_markdown_cell(text))
 

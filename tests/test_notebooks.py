@@ -152,14 +152,22 @@ def test_a_chapter_notebook_needs_every_blocks_output():
         chapter_notebook(CHAPTER, "chapters/02-small.md", SITE, {}, "The Book")
 
 
+def _site_url():
+    mkdocs_yml = (ROOT / "mkdocs.yml").read_text("utf8")
+    return re.search(r"^site_url:\s*[\"']?([^\"'\s]*)", mkdocs_yml, re.M)[1]
+
+
+def published():
+    """The address the notebooks link to and install from: site_url, else the project's Homepage."""
+    return _site_url() or project()["urls"]["Homepage"]
+
+
 def test_the_notebooks_install_from_the_sites_address_as_pyproject_gives_it():
     urls = project()["urls"]
     assert urls["Homepage"].startswith("https://") and urls["Homepage"].endswith("/")
     assert urls["Source"].startswith("https://github.com/")
-    mkdocs_yml = (ROOT / "mkdocs.yml").read_text("utf8")
-    site_url = re.search(r"^site_url:\s*[\"']?([^\"'\s]*)", mkdocs_yml, re.M)[1]
     # The notebooks fall back on Homepage when mkdocs.yml has no site_url: the two must agree.
-    assert site_url in ("", urls["Homepage"])
+    assert _site_url() in ("", urls["Homepage"])
 
 
 # ---------------------------------------------------------------------------
@@ -199,7 +207,7 @@ def test_notebook_is_complete_and_clean(site, chapter):
     text = json.dumps(nb)
     assert "markdown-exec" not in text and "pytest" not in text
     links = [t for c in nb.cells if c.cell_type == "markdown" for t in _MD_LINK.findall(c.source)]
-    assert links or chapter == CHAPTERS[0]  # at least the link back to the chapter
+    assert f"{published()}chapters/{chapter.stem}/" in links  # back to its chapter
     assert not [t for t in links if not t.startswith(("https://", "http://", "#"))], links
     assert "](../" not in text and 'href="../' not in text
 
@@ -209,8 +217,7 @@ def test_notebook_installs_what_its_code_imports(site, chapter):
     nb = notebook(site, chapter)
     install = next(c for c in nb.cells if c.cell_type == "code").source
     wanted = requirements([b.shown_code for b in python_blocks(chapter)])
-    home = project()["urls"]["Homepage"]
-    assert install.split()[2:] == [f"{home}wheels/gradbook-{project()['version']}-py3-none-any.whl", *wanted]
+    assert install.split()[2:] == [f"{published()}wheels/gradbook-{project()['version']}-py3-none-any.whl", *wanted]
     # Graphviz's SVG has a <g class="graph">; matplotlib's has not.
     svgs = [o.data.get("image/svg+xml", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs if "data" in o]
     draws_graphs = any('class="graph"' in svg for svg in svgs if isinstance(svg, str))

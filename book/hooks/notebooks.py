@@ -166,11 +166,11 @@ def on_page_content(html, page, config, files):
         # Search finds the chapters; a notebook page repeats its chapter word for word.
         page.meta["search"] = {"exclude": True}
         # On the site itself, the notebook's links to the published site stay on this copy of it.
-        html = re.sub(
-            r'href="' + re.escape(_site.url) + r'([^"#]*)',
-            lambda m: 'href="' + get_relative_url(m[1] or ".", page.url) + ("/" if not m[1] else ""),
-            html,
-        )
+        def local(m):
+            target = m[1] or "index.html"  # the site's root
+            return 'href="' + get_relative_url(target, page.url).removesuffix("index.html")
+
+        html = re.sub(r'href="' + re.escape(_site.url) + r'([^"#]*)', local, html)
     return html
 
 
