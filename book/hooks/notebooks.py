@@ -14,10 +14,11 @@ Order matters, and this hook checks it rather than trusting it:
 * a notebook's `on_pre_page`, before mkdocs-jupyter reads the file, stops the
   build if its chapter has not written it.
 
-The notebook pages are made light (the Jupyter CSS that mkdocs-jupyter inlines
-in every one of them goes to one shared file), kept out of the search index (a
-notebook repeats its chapter word for word), titled and ordered after their
-chapters in the navigation.
+The notebook pages are made light: the Jupyter CSS that mkdocs-jupyter inlines
+in every one of them goes to one shared file, and each figure (which nbconvert
+inlines as base64) to a file of its own. They are kept out of the search index
+(a notebook repeats its chapter word for word), titled as their chapters, and
+come after all the chapters in the navigation.
 """
 
 import base64
