@@ -1,13 +1,28 @@
-"""MkDocs hook: every chapter is also a Jupyter notebook, generated from its page.
+"""MkDocs hook: every chapter is also a Jupyter notebook, with the outputs its build produced.
 
-A chapter is a page docs/chapters/NN-slug.md ("chapters/03-manual-backprop.md").
-Its notebook has one code cell per ```python block and one Markdown cell for the
-prose between them, so the notebook can never drift from the page. The notebooks
-are written to a temporary folder, added to the site as notebooks/NN-name.ipynb
-(mkdocs-jupyter turns each into a page with a download button) and linked from
-the top of their chapter.
+A chapter is a page docs/chapters/NN-slug.md. Its notebook (book/notebooks.py
+makes it) is the page notebooks/NN-slug.ipynb of the site, which mkdocs-jupyter
+renders, with a download button; the chapter links to it from its top.
+
+Order matters, and this hook checks it rather than trusting it:
+
+* `on_files` adds the notebooks' File entries (so mkdocs-jupyter makes pages of
+  them) after every chapter: MkDocs renders pages in the order of its files, so
+  a chapter has run its blocks before its notebook page is rendered;
+* a chapter's `on_page_content` (its blocks have run, their outputs are in
+  book.build.STATE.results) writes its notebook, and the book is run once;
+* a notebook's `on_pre_page`, before mkdocs-jupyter reads the file, stops the
+  build if its chapter has not written it.
+
+The notebook pages are made light: the Jupyter CSS that mkdocs-jupyter inlines
+in every one of them goes to one shared file, and each figure (which nbconvert
+inlines as base64) to a file of its own. They are kept out of the search index
+(a notebook repeats its chapter word for word), titled as their chapters, and
+come after all the chapters in the navigation.
 """
 
+import base64
+import hashlib
 import re
 import sys
 import tempfile
@@ -16,53 +31,48 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, where `book` lives
 
 import nbformat  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
-from mkdocs.utils.meta import get_data  # noqa: E402
+from mkdocs.structure.nav import Section  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
+from mkdocs.utils import get_relative_url  # noqa: E402
+
+from book.build import STATE  # noqa: E402
+from book.notebooks import Site, chapter_notebook, chapter_title, write  # noqa: E402
+from book.sessions import ROOT  # noqa: E402
+from book.wheel import gradbook_wheel, project  # noqa: E402
 
 from book.blocks import python_blocks  # noqa: E402
 
 CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
+NOTEBOOK = re.compile(r"^notebooks/\d\d-[\w-]+\.ipynb$")
+SHARED_CSS = "assets/notebooks.css"
+
 _workdir = None
+_site = None
+_written = set()  # notebooks (src_uri) written by their chapter in this build
+_css = {}  # the Jupyter CSS every notebook page shares: {"text": ..., "page": first page}
 
 
-# A link to another chapter, "[chapter 4](04-neuron.md)": in a notebook it points
-# at that chapter's notebook page, one folder up from this one's. An #anchor is
-# dropped: nbconvert names headings differently from the chapter pages.
-_CHAPTER_LINK = re.compile(r"\]\((\d\d-[\w-]+)\.md(#[^)]*)?\)")
+def notebook_uri(chapter_uri):
+    return f"notebooks/{Path(chapter_uri).stem}.ipynb"
 
 
-def chapter_notebook(markdown, title_note):
-    """The notebook for one chapter's Markdown text."""
-    lines = markdown.splitlines(keepends=True)
-    cells, prose_start = [], 0
-
-    def add_prose(end):
-        text = _CHAPTER_LINK.sub(r"](../\1/)", "".join(lines[prose_start:end]).strip())
-        if text:
-            cells.append(nbformat.v4.new_markdown_cell(text))
-
-    for block in python_blocks(markdown):
-        add_prose(block.fence_line)
-        cells.append(nbformat.v4.new_code_cell(block.code.rstrip("\n")))
-        prose_start = block.end_line
-    add_prose(len(lines))
-    cells.insert(0, nbformat.v4.new_markdown_cell(title_note))
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    # Cell ids are random by default; number them so every build writes the same bytes.
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i}"
-    return nb
+def site_for(config):
+    """Where the notebooks' links and `%pip install` point: the site's URL, or the project's Homepage."""
+    url = config["site_url"] or project().get("urls", {}).get("Homepage")
+    if not url:
+        raise PluginError("notebooks need the site's address: set site_url in mkdocs.yml")
+    return Site(url.rstrip("/") + "/", gradbook_wheel()[0])
 
 
-NOTE = (
-    "*This notebook is generated from the chapter of the same name in "
-    "**gradbook: backpropagation, spelled out**. It needs the `gradbook` package "
-    "(`pip install -e .` in a clone of the repository, which brings the `graphviz` "
-    "package) and Graphviz's `dot` program (`apt-get install graphviz` or "
-    "`brew install graphviz`).*"
-)
+def on_config(config):
+    global _site
+    _site = site_for(config)
+    _written.clear()
+    _css.clear()
+    return config
 
 
 @event_priority(50)  # before mkdocs-jupyter (priority 0) turns .ipynb files into pages
@@ -72,14 +82,47 @@ def on_files(files, config):
     out = Path(_workdir.name)
     (out / "notebooks").mkdir()
     for f in list(files.documentation_pages()):
-        if not CHAPTER.match(f.src_uri):
-            continue
-        body, _ = get_data(Path(f.abs_src_path).read_text("utf8"))  # without its front matter
-        nb = chapter_notebook(body, NOTE)
-        name = f"notebooks/{Path(f.src_uri).stem}.ipynb"
-        (out / name).write_text(nbformat.writes(nb) + "\n", "utf8")
-        files.append(File(name, str(out), config["site_dir"], config["use_directory_urls"]))
+        if CHAPTER.match(f.src_uri):
+            # Appended: after every chapter in the order MkDocs renders pages.
+            files.append(File(notebook_uri(f.src_uri), str(out), config["site_dir"], config["use_directory_urls"]))
     return files
+
+
+def _pages(items):
+    for item in items:
+        if isinstance(item, Section):
+            yield from _pages(item.children)
+        elif isinstance(item, Page):
+            yield item
+
+
+def _link(pages):
+    for before, after in zip([None, *pages], [*pages, None]):
+        if before is not None:
+            before.next_page = after
+        if after is not None:
+            after.previous_page = before
+
+
+def on_nav(nav, config, files):
+    """Home, the chapters (numbered), the notebooks, the rest; the chapters' Next never leads to a notebook."""
+    chapters = [p for p in nav.pages if CHAPTER.match(p.file.src_uri)]
+    notebooks = {p.file.src_uri: p for p in nav.pages if NOTEBOOK.match(p.file.src_uri)}
+    for n, page in enumerate(chapters, 1):
+        title = chapter_title(page.file.content_string)
+        page.title = f"{n}. {title}"
+        notebooks[notebook_uri(page.file.src_uri)].title = page.title
+
+    def rank(item):
+        first = next(_pages([item]), None)
+        uri = first.file.src_uri if first else ""
+        return 0 if uri == "index.md" else 1 if CHAPTER.match(uri) else 2 if NOTEBOOK.match(uri) else 3
+
+    nav.items.sort(key=rank)
+    nav.pages = list(_pages(nav.items))
+    _link([p for p in nav.pages if not NOTEBOOK.match(p.file.src_uri)])
+    _link([p for p in nav.pages if NOTEBOOK.match(p.file.src_uri)])
+    return nav
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -102,11 +145,86 @@ def on_page_markdown(markdown, page, config, files):
     return banner + markdown
 
 
+@event_priority(50)  # before mkdocs-jupyter's on_pre_page reads the notebook
+def on_pre_page(page, config, files):
+    uri = page.file.src_uri
+    if NOTEBOOK.match(uri) and uri not in _written:
+        raise PluginError(
+            f"{uri} is rendered before its chapter wrote it: the chapters must be rendered first"
+            " (book/hooks/notebooks.py appends the notebooks after them in on_files)"
+        )
+    return page
+
+
 def on_page_content(html, page, config, files):
-    # Search finds the chapters; a notebook page repeats its chapter word for word.
-    if page.file.src_uri.startswith("notebooks/"):
+    uri = page.file.src_uri
+    if CHAPTER.match(uri):
+        # The chapter's blocks have run: their outputs are the notebook's.
+        rel = str(Path(page.file.abs_src_path).relative_to(ROOT))
+        results = {line: out for (path, line), out in STATE.results.items() if path == rel}
+        nb = chapter_notebook(page.file.content_string, uri, _site, results, config["site_name"])
+        target = Path(_workdir.name) / notebook_uri(uri)
+        target.write_bytes(write(nb))
+        _written.add(notebook_uri(uri))
+    elif NOTEBOOK.match(uri):
+        # Search finds the chapters; a notebook page repeats its chapter word for word.
         page.meta["search"] = {"exclude": True}
+        # On the site itself, the notebook's links to the published site stay on this copy of it.
+        def local(m):
+            target = m[1] or "index.html"  # the site's root
+            return 'href="' + get_relative_url(target, page.url).removesuffix("index.html")
+
+        html = re.sub(r'href="' + re.escape(_site.url) + r'([^"#]*)', local, html)
     return html
+
+
+# mkdocs-jupyter inlines the same ~590 KB of Jupyter CSS into every notebook page.
+_STYLE = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.S)
+# ...and, after the notebook, its Pygments CSS once more as a Python list's repr
+# (str(list) in mkdocs_jupyter/nbconvert2.py): not CSS, browsers drop it.
+_STYLE_REPR = re.compile(r"<style>\s*\[(?:'|\").*?(?:'|\")\]\s*</style>\s*", re.S)
+
+
+# nbconvert puts each SVG figure into the page as a base64 data: URL, a third
+# larger than the SVG, in the HTML of the page.
+_SVG_DATA = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=\s]+)"')
+FIGURES = "notebooks/figures"
+
+
+def _figure_files(output, page, config):
+    """Each figure as a file of its own, named by its content (the same figure is one file)."""
+
+    def to_file(m):
+        svg = base64.b64decode(m[1])
+        name = f"{FIGURES}/{hashlib.sha256(svg).hexdigest()[:16]}.svg"
+        target = Path(config["site_dir"]) / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(svg)
+        return f'src="{get_relative_url(name, page.url)}"'
+
+    return _SVG_DATA.sub(to_file, output)
+
+
+def on_post_page(output, page, config):
+    if not NOTEBOOK.match(page.file.src_uri):
+        return output
+    output = _figure_files(output, page, config)
+    found = list(_STYLE.finditer(output))
+    if not found:
+        raise PluginError(f"{page.file.src_uri}: mkdocs-jupyter no longer inlines its CSS: look again at this hook")
+    css = "\n".join(m[1].strip() for m in found) + "\n"
+    if "text" not in _css:
+        _css.update(text=css, page=page.file.src_uri)
+        target = Path(config["site_dir"]) / SHARED_CSS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, "utf8")
+    elif _css["text"] != css:
+        raise PluginError(f"{page.file.src_uri} and {_css['page']} have different Jupyter CSS: they cannot share one file")
+    link = f'<link rel="stylesheet" href="{get_relative_url(SHARED_CSS, page.url)}">\n'
+    first = found[0].start()
+    rest = _STYLE_REPR.sub("", _STYLE.sub("", output[first:]))
+    return output[:first] + link + rest
 
 
 def on_post_build(config):

@@ -76,8 +76,15 @@ def _svg(fig, alt):
 def _display(fig, alt=None):
     from IPython.display import SVG, display
 
-    # A matplotlib figure goes to Jupyter as itself (it picks the format); alt is for pages.
-    display(fig if hasattr(fig, "savefig") else SVG(_svg(fig, alt)))
+    if hasattr(fig, "savefig"):
+        import matplotlib.pyplot as plt
+
+        # A matplotlib figure goes to Jupyter as itself (it picks the format); alt is for pages.
+        display(fig)
+        # Shown now: closed, so that Jupyter's inline backend does not show it again after the cell.
+        plt.close(fig)
+    else:
+        display(SVG(_svg(fig, alt)))
 
 
 def _write(fig, name, alt=None):
