@@ -53,7 +53,10 @@ ENGINES = {"gradbook": (GValue, GMLP), "micrograd": (MValue, MMLP)}
 TARGET_SPEED_450 = 2.5  # forward+backward per op node, chain of 450 steps and sum of 450 products
 TARGET_SPEED_1E5 = 4.0  # the same at 100,000
 TARGET_BACKWARD = 1.0  # backward alone faster at every size
-TARGET_MEMORY = {"chain": 268 / 1168, "wide": 188 / 688}  # graph memory per op node: bytes before issue 14 / micrograd's
+TARGET_MEMORY = {
+    "chain": 268 / 1168,
+    "wide": 188 / 688,
+}  # graph memory per op node: bytes before issue 14 / micrograd's
 TARGET_MLP_SHAPE = 6.0  # moons step, micrograd's nn on gradbook's Value against micrograd
 
 # CPU time of this thread: what another process on the machine does is not counted.
@@ -235,7 +238,7 @@ def bench_graph(graph, ns, reps_for, depth_of):
                     gc.collect()  # the failed run's graph, free now that the exception is gone
                     m_deep = Series("micrograd*", 2 * n)
                 if m_deep is not None and name == "micrograd":
-                    m_deep.add(run_deep(lambda: timed_run(MValue, graph, n), depth_of(n)))
+                    m_deep.add(run_deep(lambda n=n: timed_run(MValue, graph, n), depth_of(n)))
         rows.append((n, g, m, m_deep))
         progress(f"{graph} N={n:,} done ({reps} runs each)")
     return rows
@@ -251,7 +254,9 @@ def print_graph_table(title, rows, limit):
     print("  ns per op node: median of all runs, the first included; 'first' = fwd+bwd of the first run;")
     print("  'free' = dropping the graph, gc.collect() (less an empty one). micrograd* = micrograd with the recursion")
     print("  limit raised (and a large thread stack), where it raised RecursionError at the default.")
-    head = f"  {'N':>9}  {'engine':<11} {'runs':>4} {'forward':>9} {'backward':>9} {'fwd+bwd':>9} {'first':>9} {'free':>9}"
+    head = (
+        f"  {'N':>9}  {'engine':<11} {'runs':>4} {'forward':>9} {'backward':>9} {'fwd+bwd':>9} {'first':>9} {'free':>9}"
+    )
     print(head)
     print("  " + "-" * (len(head) - 2))
     ratios = {}
@@ -267,7 +272,13 @@ def print_graph_table(title, rows, limit):
         ref = m_deep if m.note else m
         if m_deep is not None:
             print(f"  {'':>9}  " + _series_line(m_deep))
-        r = [ref.ns(0) / g.ns(0), ref.ns(1) / g.ns(1), ref.ns(3) / g.ns(3), ref.first() / g.first(), ref.ns(2) / g.ns(2)]
+        r = [
+            ref.ns(0) / g.ns(0),
+            ref.ns(1) / g.ns(1),
+            ref.ns(3) / g.ns(3),
+            ref.first() / g.first(),
+            ref.ns(2) / g.ns(2),
+        ]
         label = "micrograd*/g" if m.note else "micrograd/g"
         print(f"  {'':>9}  {label:<11} {'':>4} " + " ".join(f"{x:>8.1f}x" for x in r))
         ratios[n] = r[:3]
@@ -479,7 +490,9 @@ def bench_pyodide(steps, runs):
     progress("Pyodide under Node: the chain")
     proc = subprocess.run(
         ["node", os.path.join(PYODIDE_DIR, "chain.mjs"), gradbook.engine.__file__, str(steps), str(runs)],
-        capture_output=True, text=True, cwd=PYODIDE_DIR,
+        capture_output=True,
+        text=True,
+        cwd=PYODIDE_DIR,
     )
     if proc.returncode != 0:
         return (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -609,7 +622,10 @@ def main():
     print(f"  same initial weights (random.seed(1337) before each model): {'yes' if same_start else 'NO'}")
     print("  seconds per step: loss, backward and update; '+ free' adds freeing the step's graph")
     print("  (gc.collect() less an empty one); median of the steps, and the first step")
-    print(f"  {'engine':<10} {'s/step':>8} {'+ free':>8} {'first':>8} {'loss after':>11} {'accuracy':>9} {'micrograd/this':>15}")
+    print(
+        f"  {'engine':<10} {'s/step':>8} {'+ free':>8} {'first':>8} {'loss after':>11} {'accuracy':>9}"
+        f" {'micrograd/this':>15}"
+    )
     med = {name: [statistics.median(t[i] for t in times[name]) for i in (0, 1)] for name in names}
     mlp_ratio = {name: med["micrograd"][0] / med[name][0] for name in names}
     for name in names:
@@ -622,7 +638,7 @@ def main():
     final_diff = max(abs(final[name][0] - final["micrograd"][0]) for name in names)
     same_loss = same_start and final_diff <= 1e-9 * max(1.0, abs(final["micrograd"][0]))
     print(
-        f"  gradbook's loss at each step {[round(l, 6) for l, _ in losses['gradbook']]}\n"
+        f"  gradbook's loss at each step {[round(loss, 6) for loss, _ in losses['gradbook']]}\n"
         f"  largest |difference| from micrograd's loss, per step: {step_diff:.3g}; after the steps: {final_diff:.3g}"
     )
     print()
@@ -644,7 +660,9 @@ def main():
     else:
         version, rows = torch_result
         print(f"PyTorch {version} scalar tensors (float64, requires_grad, 1 thread) on the chain, for reference")
-        print(f"  {'N':>9}  {'runs':>4} {'forward':>9} {'backward':>9} {'fwd+bwd':>9} {'free':>9}   vs gradbook fwd+bwd")
+        print(
+            f"  {'N':>9}  {'runs':>4} {'forward':>9} {'backward':>9} {'fwd+bwd':>9} {'free':>9}   vs gradbook fwd+bwd"
+        )
         g_by_n = {n: g for n, g, _, _ in chain_rows}
         for n, runs in rows:
             ops = 2 * n
@@ -664,18 +682,36 @@ def main():
             if n in ratios:
                 checks.append((f"{graph} N={n:,}: forward+backward >= {target:g}x faster", ratios[n][2], ">=", target))
         slowest = min(ratios, key=lambda n: ratios[n][1])
-        checks.append((f"{graph}: backward faster at every N (least: N={slowest:,})", ratios[slowest][1], ">", TARGET_BACKWARD))
+        checks.append(
+            (f"{graph}: backward faster at every N (least: N={slowest:,})", ratios[slowest][1], ">", TARGET_BACKWARD)
+        )
     for graph in ("chain", "wide"):
         name = "wide sum" if graph == "wide" else graph
         ratio = mem[graph][0][0] / mem[graph][1][0]
-        checks.append((f"{name} graph memory per op node <= {TARGET_MEMORY[graph]:.3f}x (as before)", ratio, "<=", TARGET_MEMORY[graph]))
-    checks.append((f"moons step, micrograd's nn on gradbook >= {TARGET_MLP_SHAPE:g}x", mlp_ratio["g+mg-nn"], ">=", TARGET_MLP_SHAPE))
+        checks.append(
+            (
+                f"{name} graph memory per op node <= {TARGET_MEMORY[graph]:.3f}x (as before)",
+                ratio,
+                "<=",
+                TARGET_MEMORY[graph],
+            )
+        )
+    checks.append(
+        (
+            f"moons step, micrograd's nn on gradbook >= {TARGET_MLP_SHAPE:g}x",
+            mlp_ratio["g+mg-nn"],
+            ">=",
+            TARGET_MLP_SHAPE,
+        )
+    )
     for text, value, op, target in checks:
         ok = {">=": value >= target, ">": value > target, "<=": value <= target}[op]
         shown = f"{value:.2f}x" if op == "<=" else f"{value:.1f}x"
         print(f"  {'PASS' if ok else 'FAIL'}  {text:<58} measured {shown}")
-    print(f"  {'PASS' if same_loss else 'FAIL'}  {'same moons loss after the steps (within 1e-9)':<58} "
-          f"gradbook {final['gradbook'][0]:.6f}, micrograd {final['micrograd'][0]:.6f}")
+    print(
+        f"  {'PASS' if same_loss else 'FAIL'}  {'same moons loss after the steps (within 1e-9)':<58} "
+        f"gradbook {final['gradbook'][0]:.6f}, micrograd {final['micrograd'][0]:.6f}"
+    )
     if args.quick:
         print("  (--quick: small graphs and few runs; run without it for the numbers to quote)")
     print()

@@ -23,7 +23,18 @@ BROWSER_PACKAGES = frozenset({"gradbook", "graphviz"})
 # Standard modules that Pyodide's Python lacks or cannot use (no terminal, no
 # windows, no processes).
 NOT_IN_BROWSER = frozenset(
-    {"tkinter", "turtle", "turtledemo", "curses", "readline", "multiprocessing", "subprocess", "venv", "ensurepip", "idlelib"}
+    {
+        "tkinter",
+        "turtle",
+        "turtledemo",
+        "curses",
+        "readline",
+        "multiprocessing",
+        "subprocess",
+        "venv",
+        "ensurepip",
+        "idlelib",
+    }
 )
 
 

@@ -42,13 +42,13 @@ def render(formulas):
     if not formulas:
         return []
     if not (KATEX / "katex.min.css").is_file():
-        raise MathError(f"KaTeX is not installed in {KATEX.parent}; run `npm ci` in {ROOT} "
-                        "(bash .ci/setup.sh does)")
+        raise MathError(f"KaTeX is not installed in {KATEX.parent}; run `npm ci` in {ROOT} (bash .ci/setup.sh does)")
     node = shutil.which("node")
     if node is None:
         raise MathError("`node` is not on PATH: the build typesets math with KaTeX in Node.js; install nodejs")
-    proc = subprocess.run([node, str(SCRIPT)], input=json.dumps(formulas), capture_output=True,
-                          text=True, cwd=ROOT, check=False)
+    proc = subprocess.run(
+        [node, str(SCRIPT)], input=json.dumps(formulas), capture_output=True, text=True, cwd=ROOT, check=False
+    )
     if proc.returncode:
         raise MathError(f"node {SCRIPT.name} failed:\n{proc.stderr}")
     return json.loads(proc.stdout)

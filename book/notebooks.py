@@ -161,9 +161,7 @@ def draws_graphs(outputs):
     def figures(part):
         return [f for _, f in part.frames] if isinstance(part, Steps) else [part]
 
-    return any(
-        getattr(f, "kind", None) == "graph" for out in outputs for part in out.parts for f in figures(part)
-    )
+    return any(getattr(f, "kind", None) == "graph" for out in outputs for part in out.parts for f in figures(part))
 
 
 # ---------------------------------------------------------------------------

@@ -75,9 +75,7 @@ class Runner:
 
         cache_key = None
         if self.cache is not None:
-            cache_key = hashlib.sha256(
-                "\0".join([library, *(b.code for b in chain[: index + 1])]).encode()
-            ).hexdigest()
+            cache_key = hashlib.sha256("\0".join([library, *(b.code for b in chain[: index + 1])]).encode()).hexdigest()
             if cache_key in self.cache:
                 return self.cache[cache_key]
 

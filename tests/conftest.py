@@ -8,9 +8,9 @@ import tempfile
 import threading
 
 import pytest
+from test_browser import CHROMIUM_ARGS, INSTALL_CHROMIUM, _QuietHandler, find_chromium
 
 from sitebuild import Build
-from test_browser import CHROMIUM_ARGS, INSTALL_CHROMIUM, _QuietHandler, find_chromium
 
 # fixture name -> Build
 _builds = {}

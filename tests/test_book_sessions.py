@@ -5,7 +5,7 @@ import pytest
 from book.blocks import python_blocks, session_chain
 from book.sessions import EarlierBlockFailed, Runner
 
-PAGE = '''
+PAGE = """
 ```python exec="on" session="s"
 calls.append(1)
 x = 1
@@ -22,7 +22,7 @@ print("two", x)
 calls.append(3)
 print("three", x)
 ```
-'''
+"""
 
 
 def chain(text=PAGE):

@@ -14,8 +14,7 @@ import builtins
 import importlib
 import inspect
 import re
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
 import pytest
 from markdown_it import MarkdownIt
@@ -59,8 +58,10 @@ def test_shown_block_is_code_for_the_reader(block):
     try:
         ast.parse(block.shown_code)
     except SyntaxError as err:
-        pytest.fail(f"{block.where}: the code shown to the reader does not parse ({err.msg}, line {err.lineno}):"
-                    " hide the whole statement (its 'else:' or 'for' line too), not only its body")
+        pytest.fail(
+            f"{block.where}: the code shown to the reader does not parse ({err.msg}, line {err.lineno}):"
+            " hide the whole statement (its 'else:' or 'for' line too), not only its body"
+        )
 
 
 # -- prose that names the library -------------------------------------------------------
@@ -82,12 +83,12 @@ def prose_spans(path):
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def library_source():
     return "\n".join(p.read_text("utf8") for p in sorted(SRC.glob("*.py")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def library_names():
     """Every name src/gradbook defines: modules, functions, classes, methods, attributes, slots, arguments."""
     names = {p.stem for p in SRC.glob("*.py")} | {"gradbook"}
@@ -152,8 +153,9 @@ def test_library_paths_in_prose_exist():
             for path in re.findall(r"\b((?:src/gradbook|tests)/[\w/]+\.py)\b", span):
                 if not (ROOT / path).exists():
                     missing.append(f"{page.name}: `{span}`")
-            if re.fullmatch(r"test_\w+", span) and not re.search(rf"def {span}\b", "".join(
-                    p.read_text("utf8") for p in (ROOT / "tests").glob("test_*.py"))):
+            if re.fullmatch(r"test_\w+", span) and not re.search(
+                rf"def {span}\b", "".join(p.read_text("utf8") for p in (ROOT / "tests").glob("test_*.py"))
+            ):
                 missing.append(f"{page.name}: `{span}` (no such test)")
     assert not missing, "the prose names files or tests that do not exist:\n" + "\n".join(missing)
 

@@ -8,10 +8,12 @@ used). Full-page screenshots of every page, light and dark, are written to
 tests/screenshots/NAME-{light,dark}.jpg for a human to look at (not committed).
 """
 
+import functools
 import http.server
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -108,10 +110,7 @@ class Watched:
             self.problems.append(f"console error: {msg.text} ({msg.location.get('url', '')})")
 
     def foreign_requests(self):
-        return [
-            u for u in self.requests
-            if not (u.startswith(self.origin + "/") or u.startswith(("data:", "blob:")))
-        ]
+        return [u for u in self.requests if not (u.startswith(self.origin + "/") or u.startswith(("data:", "blob:")))]
 
     def complaints(self, where):
         """What went wrong on this page, or "": a request that left the site, a
@@ -443,7 +442,7 @@ class _UnderPrefix(_QuietHandler):
     def translate_path(self, path):
         if not path.startswith("/gradbook/"):
             return str(Path(self.directory) / "no-such-file")
-        return super().translate_path(path[len("/gradbook"):])
+        return super().translate_path(path[len("/gradbook") :])
 
 
 def test_the_site_works_under_its_sub_path(site, context):
@@ -497,7 +496,8 @@ def test_search_finds_topological_sort(context, origin):
 def test_the_book_has_math(site):
     """KaTeX is exercised by the page tests only where there is math: make sure there is."""
     pages = [
-        md.stem for md in CHAPTERS
+        md.stem
+        for md in CHAPTERS
         if 'class="arithmatex"' in (site / "chapters" / md.stem / "index.html").read_text("utf8")
     ]
     assert pages, "no chapter has $...$ math, so KaTeX's offline rendering is untested"

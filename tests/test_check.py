@@ -69,7 +69,10 @@ def test_gradcheck_passes_on_the_lecture_expression():
     assert isinstance(result, GradcheckResult)
     assert result.ok and bool(result)
     assert [(r.name, r.analytic) for r in result.rows] == [
-        ("a", 6.0), ("b", -4.0), ("c", -2.0), ("f", 4.0),
+        ("a", 6.0),
+        ("b", -4.0),
+        ("c", -2.0),
+        ("f", 4.0),
     ]
     assert all(r.ok and r.abs_err < 1e-6 for r in result.rows)
     assert result.report().startswith("gradcheck: all 4 gradients match")
@@ -97,9 +100,7 @@ def test_raise_on_fail_is_quiet_when_gradients_match():
 
 
 def test_gradcheck_fails_on_a_wrong_local_derivative():
-    result = gradcheck(
-        lambda v: broken_tanh(v[0]) * v[1], [0.5, 2.0], names=["broken_in", "fine_in"]
-    )
+    result = gradcheck(lambda v: broken_tanh(v[0]) * v[1], [0.5, 2.0], names=["broken_in", "fine_in"])
     assert not result.ok and not bool(result)
     assert [r.ok for r in result.rows] == [False, True]
     report = result.report()
@@ -252,4 +253,3 @@ def test_f_must_return_a_value():
 def test_docstring_examples():
     results = doctest.testmod(gradbook.check)
     assert results.attempted > 0 and results.failed == 0
-

@@ -267,7 +267,9 @@ def test_value_rejects_non_numbers(bad):
         Value(bad)
 
 
-@pytest.mark.parametrize("op", [lambda v: v + "x", lambda v: "x" * v, lambda v: v * None, lambda v: v**"2", lambda v: [1] - v])
+@pytest.mark.parametrize(
+    "op", [lambda v: v + "x", lambda v: "x" * v, lambda v: v * None, lambda v: v ** "2", lambda v: [1] - v]
+)
 def test_ops_with_non_numbers_raise_type_error(op):
     with pytest.raises(TypeError, match="unsupported operand|can't multiply|Value"):
         op(Value(1.0))
@@ -303,7 +305,11 @@ def test_value_exponent_needs_positive_base():
 
 
 def test_overflow_gives_infinity_as_multiplication_does():
-    assert (Value(1000.0).exp().data, (Value(10.0) ** 400).data, (Value(-10.0) ** 401).data) == (math.inf, math.inf, -math.inf)
+    assert (Value(1000.0).exp().data, (Value(10.0) ** 400).data, (Value(-10.0) ** 401).data) == (
+        math.inf,
+        math.inf,
+        -math.inf,
+    )
 
 
 def test_power_at_zero_has_defined_slope():
@@ -334,8 +340,8 @@ def test_infinity_is_accepted():
 
 
 def test_numbers_from_other_libraries_are_accepted():
-    from fractions import Fraction
     from decimal import Decimal
+    from fractions import Fraction
 
     assert Value(Fraction(1, 4)).data == 0.25
     with pytest.raises(TypeError):
@@ -546,7 +552,9 @@ def same_graph(x, y):
         assert [xs.index(child) for child in u._prev] == [index[id(child)] for child in v._prev]
 
 
-@pytest.mark.parametrize("copy_of", [lambda v: pickle.loads(pickle.dumps(v)), copy.deepcopy], ids=["pickle", "deepcopy"])
+@pytest.mark.parametrize(
+    "copy_of", [lambda v: pickle.loads(pickle.dumps(v)), copy.deepcopy], ids=["pickle", "deepcopy"]
+)
 def test_copies_keep_the_graph_and_its_sharing(copy_of):
     a, b, c, d = small_graph()
     a2, d2 = copy_of([a, d])  # one pickle: the leaf a inside d2 is a2 itself

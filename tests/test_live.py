@@ -12,11 +12,11 @@ import re
 import time
 
 import pytest
+from test_browser import SCREENSHOTS, Watched
 
 from book.blocks import python_blocks
 from book.live import live_blocks
 from sitebuild import CHAPTERS
-from test_browser import SCREENSHOTS, Watched
 
 CHAPTER = {md.stem[:2]: md.stem for md in CHAPTERS}
 EQUIVALENCE = ["02", "03", "05", "06", "07"]
@@ -114,8 +114,10 @@ def _same_output(browser_text, build_text):
         return True
     if _NUMBER.split(a) != _NUMBER.split(b):
         return False
-    return all(math.isclose(float(x), float(y), rel_tol=1e-13, abs_tol=1e-15)
-               for x, y in zip(_NUMBER.findall(a), _NUMBER.findall(b), strict=True))
+    return all(
+        math.isclose(float(x), float(y), rel_tol=1e-13, abs_tol=1e-15)
+        for x, y in zip(_NUMBER.findall(a), _NUMBER.findall(b), strict=True)
+    )
 
 
 def _screenshot(name):
@@ -139,14 +141,21 @@ def test_first_load_stays_small(live_context, origin, site):
     assert sorted(u.rsplit("/", 1)[1] for u in live) == ["live.css", "live.js"], sorted(live)
     html = (site / "chapters" / CHAPTER["02"] / "index.html").read_text("utf8")
     # The page's own bytes for the live blocks: the wrapper divs with their data.
-    markup = sum(len(m.encode()) for m in re.findall(r'<div class="gb-live[^>]*>|<link[^>]*live\.css[^>]*>|<script[^>]*live\.js[^>]*></script>', html))
+    markup = sum(
+        len(m.encode())
+        for m in re.findall(
+            r'<div class="gb-live[^>]*>|<link[^>]*live\.css[^>]*>|<script[^>]*live\.js[^>]*></script>', html
+        )
+    )
     markup += len("</div>") * html.count('<div class="gb-live')
     total = sum(sizes.values())
     added = sum(live.values()) + markup
     before = total - added
     MEASURED["chapter 2 first load before"] = f"{before:,} B"
     MEASURED["after"] = f"{total:,} B (+{added / before:.1%})"
-    assert added <= 0.05 * before, f"the live pages add {added} bytes to a first load of {before} ({added / before:.1%})"
+    assert added <= 0.05 * before, (
+        f"the live pages add {added} bytes to a first load of {before} ({added / before:.1%})"
+    )
 
 
 def test_edit_run_and_redraw(pages):
@@ -157,8 +166,9 @@ def test_edit_run_and_redraw(pages):
     assert "a = Value(2.0" in code
     requests_before = len(p.watched.requests)
     # The reader's edit: a = 3.0, and the asserts (which check the book's numbers) removed.
-    edited = "\n".join(line for line in code.replace("a = Value(2.0", "a = Value(3.0").splitlines()
-                       if not line.startswith("assert"))
+    edited = "\n".join(
+        line for line in code.replace("a = Value(2.0", "a = Value(3.0").splitlines() if not line.startswith("assert")
+    )
     p.edit(builds_l, edited)
     cold = p.run(builds_l)
     out = p.output(builds_l)
@@ -251,7 +261,8 @@ def test_browser_output_equals_build_output(pages, chapter):
             reset.click()
     built = p.page.evaluate(
         """() => [...document.querySelectorAll('.gb-live:not(.gb-live-off)')].map(el => {
-            const after = [...el.children].slice([...el.children].findIndex(c => c.classList.contains('gb-live-output')) + 1);
+            const kids = [...el.children];
+            const after = kids.slice(kids.findIndex(c => c.classList.contains('gb-live-output')) + 1);
             const figures = after.flatMap(c => [...c.querySelectorAll('svg text')]).map(t => t.textContent);
             const text = after.filter(c => !c.matches('.gb-figure, .tabbed-set')).map(c => c.innerText).join('');
             return {text, figures: figures.sort()};
@@ -263,7 +274,9 @@ def test_browser_output_equals_build_output(pages, chapter):
         p.run(block)
         out = block.locator(".gb-live-output")
         state = block.get_attribute("data-gb-state")
-        text = out.evaluate("o => [...o.children].filter(c => !c.matches('.gb-figure, .tabbed-set')).map(c => c.innerText).join('')")
+        text = out.evaluate(
+            "o => [...o.children].filter(c => !c.matches('.gb-figure, .tabbed-set')).map(c => c.innerText).join('')"
+        )
         figures = sorted(out.locator("svg text").all_text_contents())
         where = f"block {i + 1} of {n} ({block.get_by_role('textbox').inner_text().splitlines()[0][:50]!r})"
         if state != "done":
@@ -296,8 +309,12 @@ def test_chapter7_invitation_puts_the_bug_back(pages):
     p = pages("07")
     fixed = p.block_with("self.grad += 1.0 * out.grad")
     code = fixed.get_by_role("textbox").inner_text()
-    p.edit(fixed, code.replace("self.grad += 1.0 * out.grad", "self.grad = 1.0 * out.grad")
-                      .replace("other.grad += 1.0 * out.grad", "other.grad = 1.0 * out.grad"))
+    p.edit(
+        fixed,
+        code.replace("self.grad += 1.0 * out.grad", "self.grad = 1.0 * out.grad").replace(
+            "other.grad += 1.0 * out.grad", "other.grad = 1.0 * out.grad"
+        ),
+    )
     p.run(fixed)
     assert fixed.get_attribute("data-gb-state") == "done"
     after = p.block_with('print("a + a:  a.grad =", a.grad)')

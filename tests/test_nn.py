@@ -97,8 +97,16 @@ def test_bad_options_are_named(kwargs, error, message):
         (lambda: MLP(True, [1]), TypeError, "MLP: nin must be a positive int, got bool True"),
         (lambda: MLP(2, [16, 0, 1]), ValueError, "MLP: nouts[1] must be a positive int, got 0"),
         (lambda: MLP(2, [16, 2.5]), TypeError, "MLP: nouts[1] must be a positive int, got float 2.5"),
-        (lambda: MLP(2, 16), TypeError, "MLP: nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got int 16"),
-        (lambda: MLP(2, "16"), TypeError, "nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got str '16'"),
+        (
+            lambda: MLP(2, 16),
+            TypeError,
+            "MLP: nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got int 16",
+        ),
+        (
+            lambda: MLP(2, "16"),
+            TypeError,
+            "nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got str '16'",
+        ),
         (lambda: MLP(2, range(3)), TypeError, "nouts must be a list or tuple"),
         (lambda: MLP(2, []), ValueError, "MLP: nouts must name at least one layer size"),
         (lambda: Layer(3, -2), ValueError, "Layer: nout must be a positive int, got -2"),
@@ -185,8 +193,13 @@ def test_wrong_input_count_is_counted_right(model, x, message):
         model(x)
 
 
-@pytest.mark.parametrize("x, message", [("ab", "takes numbers or Values, got str 'ab'"),
-                                        (None, "takes a number, a Value or an iterable of them, got NoneType")])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        ("ab", "takes numbers or Values, got str 'ab'"),
+        (None, "takes a number, a Value or an iterable of them, got NoneType"),
+    ],
+)
 def test_inputs_that_are_not_numbers_are_named(x, message):
     with pytest.raises(TypeError, match=re.escape(message)):
         MLP(2, [1])(x)

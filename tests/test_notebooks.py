@@ -219,7 +219,9 @@ def test_notebook_installs_what_its_code_imports(site, chapter):
     wanted = requirements([b.shown_code for b in python_blocks(chapter)])
     assert install.split()[2:] == [f"{published()}wheels/gradbook-{project()['version']}-py3-none-any.whl", *wanted]
     # Graphviz's SVG has a <g class="graph">; matplotlib's has not.
-    svgs = [o.data.get("image/svg+xml", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs if "data" in o]
+    svgs = [
+        o.data.get("image/svg+xml", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs if "data" in o
+    ]
     draws_graphs = any('class="graph"' in svg for svg in svgs if isinstance(svg, str))
     says_dot = "`dot`" in nb.cells[1].source and "apt-get install graphviz" in nb.cells[1].source
     assert says_dot == draws_graphs
@@ -307,8 +309,10 @@ def test_navigation_is_home_chapters_notebooks_then_reference(site):
     assert nav == ["../..", *chapters, *notebooks, "../../reference/"]
     footer = {cls.split("--")[-1]: (href, label) for cls, href, label in page.hrefs if "md-footer__link" in cls}
     assert footer["next"][0] == "../../reference/"
-    assert footer["prev"] == (f"../{CHAPTERS[-2].stem}/", f"Previous: {len(CHAPTERS) - 1}. "
-                              f"{chapter_title(CHAPTERS[-2].read_text('utf8'))}")
+    assert footer["prev"] == (
+        f"../{CHAPTERS[-2].stem}/",
+        f"Previous: {len(CHAPTERS) - 1}. {chapter_title(CHAPTERS[-2].read_text('utf8'))}",
+    )
 
 
 def test_the_wheel_is_on_the_site_with_its_metadata(site):

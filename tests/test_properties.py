@@ -227,7 +227,13 @@ def test_nan_and_inf_spread_as_in_pytorch_float64(program):
     nodes[-1].backward()
 
     t_leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
-    torch_fn = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "exp": torch.exp, "log": torch.log, "relu": chain_rule_relu(torch)}
+    torch_fn = {
+        "tanh": torch.tanh,
+        "sigmoid": torch.sigmoid,
+        "exp": torch.exp,
+        "log": torch.log,
+        "relu": chain_rule_relu(torch),
+    }
     t_nodes = run_all(steps, t_leaves, torch_fn)
     t_nodes[-1].backward()
     assert [pattern(v.data) for v in nodes] == [pattern(t.item()) for t in t_nodes]

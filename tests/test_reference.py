@@ -34,8 +34,10 @@ def test_docstring_examples_run(module):
 def test_every_public_name_has_an_example():
     # A property documents its class's attribute; the other members need an example.
     missing = [
-        qual for qual, obj in public_names()
-        if not isinstance(obj, property) and ">>>" not in (inspect.getdoc(obj) or "")
+        qual
+        for qual, obj in public_names()
+        if not isinstance(obj, property)
+        and ">>>" not in (inspect.getdoc(obj) or "")
         and not qual.endswith(".parameters")  # documented once, on Module
     ]
     assert not missing, f"public names without a runnable example: {missing}"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from book.blocks import python_blocks
-from sitebuild import CHAPTERS, DOCS
+from sitebuild import CHAPTERS
 
 
 def page(site, md):
@@ -46,9 +46,7 @@ def test_chapter_notebook_matches_its_page(site, chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_every_figure_call_puts_a_figure_in_the_page(site, chapter):
-    calls = sum(
-        len(re.findall(r"^\s*show(?:_steps)?\(", block.code, re.M)) for block in python_blocks(chapter)
-    )
+    calls = sum(len(re.findall(r"^\s*show(?:_steps)?\(", block.code, re.M)) for block in python_blocks(chapter))
     html = page(site, chapter)
     assert html.count('class="gb-figure"') >= calls
     # An SVG read as Markdown gets <em> from the `*` of a product node.

@@ -1,13 +1,10 @@
 """What a reader's browser gets: no broken links, nothing fetched from elsewhere,
 the same bytes on every build, and no code block that escapes testing."""
 
+import functools
 import re
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
-
-import pytest
-
-from sitebuild import DOCS, ROOT
 
 
 class _Refs(HTMLParser):
@@ -27,12 +24,11 @@ class _Refs(HTMLParser):
                 self.refs.append((tag, attrs.get("rel") or "", attrs[key]))
 
 
-def parse(path, _cache={}):
-    if path not in _cache:
-        p = _Refs()
-        p.feed(path.read_text("utf8"))
-        _cache[path] = p
-    return _cache[path]
+@functools.cache  # every page is parsed once, however many links point at it
+def parse(path):
+    p = _Refs()
+    p.feed(path.read_text("utf8"))
+    return p
 
 
 def pages(site):
@@ -54,7 +50,7 @@ def target_file(site, page, url):
     base = "/" + page.relative_to(site).as_posix()
     path = unquote(urlsplit(urljoin(base, url)).path)
     if url.startswith(SITE_PATH):
-        path = "/" + path[len(SITE_PATH):]
+        path = "/" + path[len(SITE_PATH) :]
     f = site / path.lstrip("/")
     if path.endswith("/") or f.is_dir():
         f = f / "index.html"

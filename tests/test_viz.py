@@ -47,7 +47,12 @@ def test_trace_order_is_depth_first_from_root_children_in_prev_order():
     nodes, edges = trace(lecture_graph())
     assert [n.label for n in nodes] == ["L", "d", "e", "a", "b", "c", "f"]
     assert [(c.label, p.label) for c, p in edges] == [
-        ("d", "L"), ("f", "L"), ("e", "d"), ("c", "d"), ("a", "e"), ("b", "e"),
+        ("d", "L"),
+        ("f", "L"),
+        ("e", "d"),
+        ("c", "d"),
+        ("a", "e"),
+        ("b", "e"),
     ]
     assert isinstance(nodes, list) and isinstance(edges, list)
 
@@ -224,8 +229,10 @@ def test_the_node_limit_can_be_raised_or_lifted():
     assert "<svg" in to_svg(chain(300), max_nodes=601)  # ...and passes max_nodes on
 
 
-@pytest.mark.parametrize("kwargs", [{"max_nodes": 0}, {"max_nodes": 2.5}, {"max_nodes": True},
-                                    {"timeout": 0}, {"timeout": -1.0}, {"timeout": "30"}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"max_nodes": 0}, {"max_nodes": 2.5}, {"max_nodes": True}, {"timeout": 0}, {"timeout": -1.0}, {"timeout": "30"}],
+)
 def test_bad_limits_are_named(kwargs):
     (name,) = kwargs
     with pytest.raises(ValueError, match=f"{name} must be a positive"):

@@ -102,8 +102,10 @@ def _wrapper(inner):
 
 
 def _wrap(out, live, page):
-    attrs = " ".join(f'data-gb-{k}="{html.escape(str(v).lower() if isinstance(v, bool) else str(v))}"'
-                     for k, v in live.data().items())
+    attrs = " ".join(
+        f'data-gb-{k}="{html.escape(str(v).lower() if isinstance(v, bool) else str(v))}"'
+        for k, v in live.data().items()
+    )
     if live.runnable:
         page.runnable += 1
         return f'<div class="gb-live" {attrs}>\n{out}\n</div>'
@@ -124,7 +126,9 @@ def on_page_content(html_text, page, config, files):
     if live.runnable:
         wheels = json.dumps([f"{base}wheels/{name}" for name in _wheels])
         # A module script runs after the page is parsed; it downloads nothing more until Run.
-        html_text += f'<script type="module" src="{base}live/live.js" data-gb-wheels="{html.escape(wheels)}"></script>\n'
+        html_text += (
+            f'<script type="module" src="{base}live/live.js" data-gb-wheels="{html.escape(wheels)}"></script>\n'
+        )
     return html_text
 
 

@@ -30,7 +30,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, where `book` lives
 
-import nbformat  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
@@ -42,8 +41,6 @@ from book.build import STATE  # noqa: E402
 from book.notebooks import Site, chapter_notebook, chapter_title, write  # noqa: E402
 from book.sessions import ROOT  # noqa: E402
 from book.wheel import gradbook_wheel, project  # noqa: E402
-
-from book.blocks import python_blocks  # noqa: E402
 
 CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
 NOTEBOOK = re.compile(r"^notebooks/\d\d-[\w-]+\.ipynb$")
@@ -169,6 +166,7 @@ def on_page_content(html, page, config, files):
     elif NOTEBOOK.match(uri):
         # Search finds the chapters; a notebook page repeats its chapter word for word.
         page.meta["search"] = {"exclude": True}
+
         # On the site itself, the notebook's links to the published site stay on this copy of it.
         def local(m):
             target = m[1] or "index.html"  # the site's root
@@ -220,7 +218,9 @@ def on_post_page(output, page, config):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(css, "utf8")
     elif _css["text"] != css:
-        raise PluginError(f"{page.file.src_uri} and {_css['page']} have different Jupyter CSS: they cannot share one file")
+        raise PluginError(
+            f"{page.file.src_uri} and {_css['page']} have different Jupyter CSS: they cannot share one file"
+        )
     link = f'<link rel="stylesheet" href="{get_relative_url(SHARED_CSS, page.url)}">\n'
     first = found[0].start()
     rest = _STYLE_REPR.sub("", _STYLE.sub("", output[first:]))

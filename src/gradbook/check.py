@@ -23,7 +23,7 @@ does not blame ``backward()`` for every disagreement:
 import math
 import sys
 from dataclasses import dataclass
-from typing import List, NamedTuple
+from typing import NamedTuple
 
 from .engine import Value
 
@@ -161,7 +161,7 @@ class GradcheckResult:
         (True, ['a', 'b'])
     """
 
-    rows: List[GradRow]
+    rows: list[GradRow]
     rtol: float
     atol: float
 
@@ -182,11 +182,15 @@ class GradcheckResult:
         Examples:
             >>> print(gradcheck(lambda v: v[0] * v[0], [3.0]).report())
             gradcheck: all 1 gradients match (rtol=1e-05, atol=1e-06)
-            >>> print(gradcheck(lambda v: v[0].relu(), [0.0]).report())
-            gradcheck: 1 of 1 gradients do not match (rtol=1e-05, atol=1e-06), 1 where the finite difference is in doubt
+            >>> print(gradcheck(lambda v: v[0].relu(), [0.0]).report())  # doctest: +NORMALIZE_WHITESPACE
+            gradcheck: 1 of 1 gradients do not match (rtol=1e-05, atol=1e-06),
+              1 where the finite difference is in doubt
             input      backward()         numeric     abs err
             x0                  0             0.5         0.5  <-- numeric in doubt
-            x0: the slope from the left (0) and from the right (1) differ, also with h halved: f has a kink at x0 = 0.0 (like relu at 0), where it has no derivative, and backward() gives one side's slope (or one in between) by convention. Check at a point away from the kink.
+            x0: the slope from the left (0) and from the right (1) differ, also with h halved:
+              f has a kink at x0 = 0.0 (like relu at 0), where it has no derivative,
+              and backward() gives one side's slope (or one in between) by convention.
+              Check at a point away from the kink.
         """
         bad = [row for row in self.rows if not row.ok]
         shown = self.rows if show_all else bad
@@ -248,8 +252,7 @@ def gradcheck(f, inputs, h=1e-6, rtol=1e-5, atol=1e-6, *, names=None, raise_on_f
         if "'list'" not in str(err):
             raise
         raise TypeError(
-            f"{err}: gradcheck calls f with a list of Values, one per input; "
-            "index it, as in lambda v: v[0] * v[1]"
+            f"{err}: gradcheck calls f with a list of Values, one per input; index it, as in lambda v: v[0] * v[1]"
         ) from err
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value to backpropagate through, got {type(out).__name__}")

@@ -38,20 +38,25 @@ class Value:
     message names the operands as written. Everything else follows IEEE-754
     arithmetic, as PyTorch does in float64, except that a NaN never vanishes:
 
-    | operands | result |
-    | --- | --- |
-    | finite, outside the domain: `log(x)` with `x <= 0`; `x / 0`; `0 ** k` with `k < 0`; a negative base to a non-integer power; `x ** Value(k)` with `x <= 0` | `ValueError` (`ZeroDivisionError` for the two divisions by zero) |
-    | a NaN | a NaN result: `relu(nan)` is NaN and passes the gradient on, as in PyTorch; `nan ** 0` and `1 ** nan` are NaN, where IEEE-754 and PyTorch say 1 |
-    | an infinity | what IEEE-754 gives: `inf - inf` is NaN, `exp(-inf)` is 0, `tanh(inf)` is 1, `inf / 0` is inf |
-    | finite, with a result or a local derivative too large for a float (`*`, `/`, `**`, `exp`) | `inf` or `-inf`, never an exception |
-    | `Value(10**400)`, or an int too large for a float beside a Value | `OverflowError`, naming it |
-    | not a real number (`str`, `None`, `bool`, `complex`, `Decimal`) | `TypeError` |
+    - finite operands outside the domain (`log(x)` with `x <= 0`; `x / 0`;
+      `0 ** k` with `k < 0`; a negative base to a non-integer power;
+      `x ** Value(k)` with `x <= 0`): `ValueError` (`ZeroDivisionError` for the
+      two divisions by zero);
+    - a NaN: a NaN result. `relu(nan)` is NaN and passes the gradient on, as in
+      PyTorch; `nan ** 0` and `1 ** nan` are NaN, where IEEE-754 and PyTorch say 1;
+    - an infinity: what IEEE-754 gives: `inf - inf` is NaN, `exp(-inf)` is 0,
+      `tanh(inf)` is 1, `inf / 0` is inf;
+    - finite operands with a result or a local derivative too large for a float
+      (`*`, `/`, `**`, `exp`): `inf` or `-inf`, never an exception;
+    - `Value(10**400)`, or an int too large for a float beside a Value:
+      `OverflowError`, naming it;
+    - not a real number (`str`, `None`, `bool`, `complex`, `Decimal`): `TypeError`.
 
     Gradients follow the chain rule with these numbers: a NaN reaches a
     gradient wherever a local derivative uses it (for `a * b`, `b.grad` gets
     `a`), and a NaN or infinite gradient times a slope of 0 is NaN, relu's
-    included (PyTorch's relu passes 0 there instead, whatever arrives). `tanh` and `sigmoid` never overflow: `Value(1000).tanh()` is 1 with
-    gradient 0.
+    included (PyTorch's relu passes 0 there instead, whatever arrives). `tanh`
+    and `sigmoid` never overflow: `Value(1000).tanh()` is 1 with gradient 0.
 
     **Identity.** A `Value` is a node, not a number: `==` and `hash` are by
     identity (two nodes holding 2.0 are different nodes, and a node can be a
@@ -409,7 +414,17 @@ class Value:
         # of a pickle lists its whole graph first, children before parents: by the time
         # pickle writes any node, its children are already written, and it never recurses.
         if self._a is None or self in _pickling.nodes:
-            return _restore, (self.data, self.grad, self.label, self._op, self._a, self._da, self._b, self._db, self._more)
+            return _restore, (
+                self.data,
+                self.grad,
+                self.label,
+                self._op,
+                self._a,
+                self._da,
+                self._b,
+                self._db,
+                self._more,
+            )
         graph = self._topo()[:-1]
         _pickling.nodes = set(graph)  # until _GraphWritten is pickled, just after them
         return _restore_after, (graph, _GraphWritten()) + self._fields()

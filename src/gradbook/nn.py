@@ -51,9 +51,7 @@ def _rng(rng):
     seed = _integer(rng)
     if seed is not None:
         return random.Random(seed)
-    raise TypeError(
-        f"rng must be None, an integer seed or a random.Random, got {type(rng).__name__} {rng!r}"
-    )
+    raise TypeError(f"rng must be None, an integer seed or a random.Random, got {type(rng).__name__} {rng!r}")
 
 
 def _inputs(x, n, what):
@@ -68,9 +66,7 @@ def _inputs(x, n, what):
         try:
             x = list(x)  # a generator can be read only once: keep what it gave
         except TypeError:
-            raise TypeError(
-                f"{what} takes a number, a Value or an iterable of them, got {type(x).__name__}"
-            ) from None
+            raise TypeError(f"{what} takes a number, a Value or an iterable of them, got {type(x).__name__}") from None
     if len(x) != n:
         raise ValueError(f"{what} takes {n} inputs, got {len(x)}")
     return x
@@ -247,8 +243,7 @@ class MLP(Module):
         r = _rng(rng)
         sz = [nin] + nouts
         self.layers = [
-            Layer(sz[i], sz[i + 1], rng=r, nonlin=i != len(nouts) - 1, activation=activation)
-            for i in range(len(nouts))
+            Layer(sz[i], sz[i + 1], rng=r, nonlin=i != len(nouts) - 1, activation=activation) for i in range(len(nouts))
         ]
 
     def __call__(self, x):

@@ -154,12 +154,12 @@ class _Digraph(graphviz.Digraph):
     values = None  # how many values draw_dot drew, for the timeout's message
     alt = None  # (name, description) of the drawing in words, from describe()
 
-    def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False,
-             *, engine=None, encoding=None):
+    def pipe(
+        self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False, *, engine=None, encoding=None
+    ):
         if self.timeout is None:
             with _needs_dot():
-                return super().pipe(format, renderer, formatter, neato_no_op, quiet,
-                                    engine=engine, encoding=encoding)
+                return super().pipe(format, renderer, formatter, neato_no_op, quiet, engine=engine, encoding=encoding)
         # graphviz's own pipe has no time limit, so run dot as it would, with one.
         if formatter is not None and renderer is None:
             raise graphviz.RequiredArgumentError("formatter given without renderer")
@@ -168,8 +168,9 @@ class _Digraph(graphviz.Digraph):
         if neato_no_op:
             cmd.append(f"-n{neato_no_op:d}")
         try:
-            proc = subprocess.run(cmd, input=self.source.encode(self.encoding),
-                                  capture_output=True, timeout=self.timeout)
+            proc = subprocess.run(
+                cmd, input=self.source.encode(self.encoding), capture_output=True, timeout=self.timeout
+            )
         except FileNotFoundError:
             raise GraphvizNotFound() from None
         except subprocess.TimeoutExpired:  # run() has killed dot by now
@@ -191,8 +192,7 @@ class _Digraph(graphviz.Digraph):
             return super().render(*args, **kwargs)
 
 
-def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NODES,
-             timeout=RENDER_TIMEOUT):
+def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
     """The graph behind ``root`` as a ``graphviz.Digraph``.
 
     ``rankdir`` is ``"LR"`` (left to right) or ``"TB"`` (top to bottom);
@@ -235,11 +235,9 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, Integral)
-                                  or max_nodes < 1):
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, Integral) or max_nodes < 1):
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, Real)
-                                or not timeout > 0):
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, Real) or not timeout > 0):
         raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     nodes, edges = trace(root)
     if max_nodes is not None and len(nodes) > max_nodes:
@@ -263,8 +261,7 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
     dot.alt = describe(root, rankdir, highlight, _traced=(nodes, edges))
     for n in nodes:
         uid = name[id(n)]
-        label = "{ %s | data %.4f | grad %.4f }" % (
-            _escape(_label(n)), n.data, getattr(n, "grad", 0.0))
+        label = f"{{ {_escape(_label(n))} | data {n.data:.4f} | grad {getattr(n, 'grad', 0.0):.4f} }}"
         fill = {"fillcolor": _HIGHLIGHT} if id(n) in lit else {}
         dot.node(uid, label=label, shape="record", **fill)
         if n._op:
@@ -304,8 +301,10 @@ def describe(root, rankdir="LR", highlight=(), *, _traced=None):
         >>> name, description = describe(c)
         >>> name
         'Computation graph of c = a * b: 3 values, 1 operation'
-        >>> print(description)
-        Drawn left to right, each value a box with its data and grad. c = a * b, data -6.0000, grad 1.0000; a, an input, data 2.0000, grad -3.0000; b, an input, data -3.0000, grad 2.0000.
+        >>> print(description)  # doctest: +NORMALIZE_WHITESPACE
+        Drawn left to right, each value a box with its data and grad.
+        c = a * b, data -6.0000, grad 1.0000; a, an input, data 2.0000, grad -3.0000;
+        b, an input, data -3.0000, grad 2.0000.
     """
     nodes, _ = _traced or trace(root)
     number = {}
@@ -329,8 +328,7 @@ def describe(root, rankdir="LR", highlight=(), *, _traced=None):
 
     ops = sum(1 for n in nodes if n._op)
     top = names[id(root)] + (f" = {formula(root)}" if root._op else "")
-    name = (f"Computation graph of {top}: {len(nodes)} value{'s' * (len(nodes) != 1)}, "
-            f"{ops} operation{'s' * (ops != 1)}")
+    name = f"Computation graph of {top}: {len(nodes)} value{'s' * (len(nodes) != 1)}, {ops} operation{'s' * (ops != 1)}"
     listed = "; ".join(sentence(n) for n in nodes[:_DESCRIBED_VALUES])
     more = len(nodes) - _DESCRIBED_VALUES
     rest = f"; and {more} more values" if more > 0 else ""
@@ -357,7 +355,7 @@ def label_svg(svg, alt, description=None):
         raise ValueError("label_svg: the text alternative (alt) is empty; say in words what the figure shows")
     start = svg.index("<svg")
     end = svg.index(">", start) + 1
-    head = f'<svg role="img" aria-label="{escape(" ".join(str(alt).split()))}"' + svg[start + 4:end]
+    head = f'<svg role="img" aria-label="{escape(" ".join(str(alt).split()))}"' + svg[start + 4 : end]
     desc = f"<desc>{escape(description, quote=False)}</desc>" if description else ""
     return svg[:start] + head + desc + svg[end:]
 
@@ -385,7 +383,7 @@ def to_svg(graph, *, alt=None, **kwargs):
         raise TypeError("to_svg() takes keyword arguments only with a root node, not a Digraph")
     with _needs_dot():
         svg = graph.pipe(format="svg", encoding="utf-8")
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     name, description = getattr(graph, "alt", None) or (None, None)
     if alt is not None or name is not None:
         svg = label_svg(svg, alt if alt is not None else name, description)
