@@ -38,7 +38,7 @@ class MathError(Exception):
 
 
 def render(formulas):
-    """KaTeX HTML for each ``(tex, display)`` pair, in one node process."""
+    """KaTeX HTML for each ``(tex, display, output)`` triple, in one node process."""
     if not formulas:
         return []
     if not (KATEX / "katex.min.css").is_file():
@@ -98,7 +98,13 @@ def typeset_site(site_dir):
     site_dir = Path(site_dir)
     pages = {p: p.read_text("utf8") for p in sorted(site_dir.rglob("*.html"))}
     found = {p: find_math(text) for p, text in pages.items()}
-    formulas = [(tex, display) for spans in found.values() for _, _, tex, display in spans]
+    # A notebook page repeats its chapter's math: MathML alone there (the browser draws
+    # it, screen readers read it) keeps the page light; chapters get KaTeX's HTML too.
+    formulas = [
+        (tex, display, "mathml" if "jp-Notebook" in pages[p] else "htmlAndMathml")
+        for p, spans in found.items()
+        for _, _, tex, display in spans
+    ]
     results = iter(render(formulas))
     errors = []
     for p, spans in found.items():

@@ -186,7 +186,9 @@ def check_figures(page, name):
                 parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
             return {where, stray, foreign,
                     visible: svg.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}),
-                    width: r.width, height: r.height, minFont: fonts.length ? Math.min(...fonts) : null};
+                    width: r.width, height: r.height, minFont: fonts.length ? Math.min(...fonts) : null,
+                    zoom: !!(fig.nextElementSibling && fig.nextElementSibling.matches("button.gb-zoom:not([hidden])")),
+                    fullFont: fonts.length ? Math.min(...fonts) * svg.width.baseVal.value / r.width : null};
         })"""
     )
     if name[:2] in CHAPTERS_WITH_FIGURES:
@@ -203,10 +205,11 @@ def check_figures(page, name):
             problems.append(f"{at}: the SVG is broken, HTML got into it: {junk[:70]!r}...")
         if not (f["visible"] and f["width"] > 0 and f["height"] > 0):
             problems.append(f"{at}: not visible (visible={f['visible']}, {f['width']:.0f}x{f['height']:.0f} px)")
-        elif f["minFont"] is not None and f["minFont"] < MIN_FIGURE_FONT_PX:
+        elif small_labels(f):
             problems.append(
                 f"{at}: its labels are drawn {f['minFont']:.1f} px high, too small to read "
-                f"(at least {MIN_FIGURE_FONT_PX} px; the figure is shrunk to {f['width']:.0f} px wide)"
+                f"(at least {MIN_FIGURE_FONT_PX} px; the figure is shrunk to {f['width']:.0f} px wide"
+                " and has no working 'Show full size' button)"
             )
     if problems:
         raise AssertionError(f"{name}:\n  " + "\n  ".join(problems))
@@ -284,6 +287,14 @@ def check_axe(page, name, scheme):
         raise AssertionError(f"{name} ({scheme}): axe found\n  " + "\n  ".join(found))
 
 
+def small_labels(f):
+    """A figure's labels are too small to read: fitted below the minimum, with no full-size view
+    that would show them at least that big (a large graph may be shrunk, if it can be zoomed)."""
+    if f["minFont"] is None or f["minFont"] >= MIN_FIGURE_FONT_PX:
+        return False
+    return not (f["zoom"] and f["fullFont"] is not None and f["fullFont"] >= MIN_FIGURE_FONT_PX)
+
+
 def check_figures_fit(page, name):
     """Every figure fits the content column and has a text alternative."""
     figures = page.evaluate(
@@ -291,10 +302,13 @@ def check_figures_fit(page, name):
             const svg = box.querySelector("svg");
             const fonts = [...svg.querySelectorAll("text")].map(t =>
                 parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
-            return {width: svg.getBoundingClientRect().width, room: box.clientWidth,
+            const r = svg.getBoundingClientRect();
+            return {width: r.width, room: box.clientWidth,
                     scroll: box.scrollWidth, role: svg.getAttribute("role"),
                     alt: (svg.getAttribute("aria-label") || "").trim(),
-                    minFont: fonts.length ? Math.min(...fonts) : null};
+                    minFont: fonts.length ? Math.min(...fonts) : null,
+                    zoom: !!(box.nextElementSibling && box.nextElementSibling.matches("button.gb-zoom:not([hidden])")),
+                    fullFont: fonts.length ? Math.min(...fonts) * svg.width.baseVal.value / r.width : null};
         })"""
     )
     problems = []
@@ -303,8 +317,8 @@ def check_figures_fit(page, name):
             problems.append(f"figure {i}: no text alternative (role={f['role']!r}, aria-label={f['alt']!r})")
         if f["scroll"] > f["room"] + 1 or f["width"] > f["room"] + 1:
             problems.append(f"figure {i}: {f['width']:.0f} px wide in a {f['room']} px box")
-        if f["minFont"] is not None and f["minFont"] < MIN_FIGURE_FONT_PX:
-            problems.append(f"figure {i}: labels {f['minFont']:.1f} px high once fitted, too small to read")
+        if small_labels(f):
+            problems.append(f"figure {i}: labels {f['minFont']:.1f} px high once fitted, and no way to zoom")
     if problems:
         raise AssertionError(f"{name}:\n  " + "\n  ".join(problems))
     return figures

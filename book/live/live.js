@@ -44,13 +44,21 @@ function stop() {
   finish({ stopped: true });
 }
 
-async function drawDot(dot) {
+async function drawDot({ dot, alt, desc }) {
   if (!graphviz) {
     const { Graphviz } = await import(new URL("graphviz/index.js", HERE).href);
     graphviz = await Graphviz.load();
   }
-  const svg = graphviz.dot(dot);
-  return `<div class="gb-figure">\n${svg.slice(svg.indexOf("<svg")).replace(DOT_IDS, "")}</div>`;
+  let svg = graphviz.dot(dot);
+  svg = svg.slice(svg.indexOf("<svg")).replace(DOT_IDS, "");
+  if (alt) {
+    // As gradbook.viz.label_svg does at build time: one image, with its words.
+    const open = svg.indexOf(">") + 1;
+    const label = escapeHtml(alt.split(/\s+/).join(" "));
+    svg = `<svg role="img" aria-label="${label}"` + svg.slice(4, open) +
+      (desc ? `<desc>${escapeHtml(desc)}</desc>` : "") + svg.slice(open);
+  }
+  return `<div class="gb-figure">\n${svg}</div>`;
 }
 
 function escapeHtml(text) {
@@ -67,7 +75,7 @@ async function steps(frames) {
   const inputs = frames.map((_, i) => `<input ${i ? "" : "checked "}id="${key}_${i + 1}" name="${key}" type="radio" />`);
   const labels = frames.map(([title], i) => `<label for="${key}_${i + 1}">${escapeHtml(title)}</label>`);
   const blocks = [];
-  for (const [, dot] of frames) blocks.push(`<div class="tabbed-block">${await drawDot(dot)}</div>`);
+  for (const [, figure] of frames) blocks.push(`<div class="tabbed-block">${await drawDot(figure)}</div>`);
   return `<div class="tabbed-set tabbed-alternate" data-tabs="1:${frames.length}">${inputs.join("")}` +
     `<div class="tabbed-labels">${labels.join("")}</div>\n<div class="tabbed-content">\n${blocks.join("\n")}\n</div>\n</div>`;
 }
@@ -188,7 +196,7 @@ class LiveBlock {
     try {
       for (const part of result.parts) {
         if (part.kind === "text") html += this.html ? part.text : textBlock(part.text);
-        else if (part.kind === "graph") html += (await drawDot(part.dot)) + "\n";
+        else if (part.kind === "graph") html += (await drawDot(part)) + "\n";
         else html += (await steps(part.frames)) + "\n";
       }
     } catch (error) {

@@ -41,20 +41,22 @@ class _Out:
         pass
 
 
-def _dot(fig):
+def _graph(fig, alt=None):
+    """A figure for the page: its DOT source and its words (as the build puts them on the SVG)."""
     if not hasattr(fig, "source"):
         raise TypeError("only Graphviz figures can be drawn in the browser; this one needs a local install")
-    return fig.source
+    name, description = (alt, None) if alt else (getattr(fig, "alt", None) or (None, None))
+    return {"dot": fig.source, "alt": name, "desc": description}
 
 
 class _Host:
     """gradbook.display's host: figures go to the page as DOT, drawn there by Graphviz."""
 
-    def show(self, fig):
-        _current.parts.append({"kind": "graph", "dot": _dot(fig)})
+    def show(self, fig, alt=None):
+        _current.parts.append({"kind": "graph", **_graph(fig, alt)})
 
     def show_steps(self, frames):
-        _current.parts.append({"kind": "steps", "frames": [[str(t), _dot(f)] for t, f in frames]})
+        _current.parts.append({"kind": "steps", "frames": [[str(t), _graph(f)] for t, f in frames]})
 
 
 gradbook.display.set_host(_Host())
