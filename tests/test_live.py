@@ -263,13 +263,14 @@ def test_browser_output_equals_build_output(pages, chapter):
         if reset.is_enabled():
             reset.click()
     built = p.page.evaluate(
-        """() => [...document.querySelectorAll('.gb-live:not(.gb-live-off)')].map(el => {
+        """() => { const NOT_TEXT = '.gb-figure, .tabbed-set, .gb-zoom';
+        return [...document.querySelectorAll('.gb-live:not(.gb-live-off)')].map(el => {
             const kids = [...el.children];
             const after = kids.slice(kids.findIndex(c => c.classList.contains('gb-live-output')) + 1);
             const figures = after.flatMap(c => [...c.querySelectorAll('svg text')]).map(t => t.textContent);
-            const text = after.filter(c => !c.matches('.gb-figure, .tabbed-set, .gb-zoom')).map(c => c.innerText).join('');
+            const text = after.filter(c => !c.matches(NOT_TEXT)).map(c => c.innerText).join('');
             return {text, figures: figures.sort()};
-        })"""
+        }); }"""
     )
     differences = []
     for i in range(n):
@@ -278,7 +279,8 @@ def test_browser_output_equals_build_output(pages, chapter):
         out = block.locator(".gb-live-output")
         state = block.get_attribute("data-gb-state")
         text = out.evaluate(
-            "o => [...o.children].filter(c => !c.matches('.gb-figure, .tabbed-set, .gb-zoom')).map(c => c.innerText).join('')"
+            "o => [...o.children].filter(c => !c.matches('.gb-figure, .tabbed-set, .gb-zoom'))"
+            ".map(c => c.innerText).join('')"
         )
         figures = sorted(out.locator("svg text").all_text_contents())
         where = f"block {i + 1} of {n} ({block.get_by_role('textbox').inner_text().splitlines()[0][:50]!r})"
