@@ -61,7 +61,10 @@ class Runner:
 
     def forget(self, keep=lambda key: False):
         """Drop the sessions (and their namespaces) whose key `keep` rejects."""
-        self.sessions = {k: s for k, s in self.sessions.items() if keep(k)}
+        for key in [k for k in self.sessions if not keep(k)]:
+            # The namespace is a module in sys.modules: take it out too, or what the
+            # page built (chapter 11's trained nets) would live as long as the process.
+            sys.modules.pop(self.sessions.pop(key).namespace.get("__name__"), None)
 
     def run(self, key, chain, index, filename, library=""):
         """Run block `index` of `chain`, the session `key`; return its Output."""

@@ -55,6 +55,9 @@ def on_config(config):
 def on_page_markdown(markdown, page, config, files):
     global _page
     path = Path(page.file.abs_src_path)
+    if path.suffix != ".md":  # a notebook page (mkdocs-jupyter): no blocks of the book's to run
+        _page = None
+        return markdown
     _page = _Page(path)
     STATE.runner.forget()  # a page's sessions are its own; the cache keeps their results
     for problem in problems(path):
@@ -67,8 +70,12 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     STATE.runner.forget()
-    gc.unfreeze()
     return html
+
+
+def on_post_build(config):
+    # Frozen objects are never collected: let the collector have them once the site is built.
+    gc.unfreeze()
 
 
 def _format_python(code, md, **options):
