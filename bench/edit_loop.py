@@ -8,14 +8,18 @@ edit is undone at the end.
     python bench/edit_loop.py 03-manual-backprop 11-training-moons
 """
 
+import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+LOG = Path("/tmp/gradbook-edit-loop.log")  # the server's log, to see why an edit did not arrive
 
 
 def free_port():
@@ -41,21 +45,29 @@ def wait_for(url, text, limit=120):
     raise TimeoutError(f"{text!r} did not reach {url} in {limit} s")
 
 
+def site_path():
+    """`mkdocs serve` serves the site under site_url's path (/gradbook/)."""
+    url = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text("utf8"), re.M)
+    return urlsplit(url.group(1)).path if url else "/"
+
+
 def main(chapters):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--watch", "src", "--livereload"],
         cwd=ROOT,
+        env={**os.environ, "GRADBOOK_STRICT": "false"},  # as .ci/serve runs it
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(LOG, "w"),  # noqa: SIM115 - open for the server's lifetime
     )
     originals = {}
     try:
-        print(f"first build: {wait_for(f'http://127.0.0.1:{port}/', 'gradbook', 300):.1f} s")
+        base = f"http://127.0.0.1:{port}{site_path()}"
+        print(f"first build: {wait_for(base, 'gradbook', 300):.1f} s")
         for stem in chapters:
             md = ROOT / "docs" / "chapters" / f"{stem}.md"
             originals[md] = original = md.read_text("utf8")
-            url = f"http://127.0.0.1:{port}/chapters/{stem}/"
+            url = f"{base}chapters/{stem}/"
             lines = original.split("\n")
             # The first paragraph line after the title, and the last code line of the last block.
             prose = next(i for i, line in enumerate(lines) if i > 3 and line and line[0].isalpha())
