@@ -20,6 +20,8 @@ class BuildState:
     library: str = ""
     # (page src path, fence line) -> Output, for the notebooks and the live pages.
     results: dict = field(default_factory=dict)
+    # The block the Python formatter has just matched a fence to (book/hooks/live.py reads it).
+    block: object = None
 
 
 STATE = BuildState()

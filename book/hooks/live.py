@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository r
 
 import markdown_exec  # noqa: E402
 
-from book.blocks import BUILD_LANGUAGES, python_blocks, session_chain  # noqa: E402
+from book.blocks import BUILD_LANGUAGES, python_blocks  # noqa: E402
+from book.build import STATE  # noqa: E402
 from book.live import live_blocks  # noqa: E402
 from book.wheel import gradbook_wheel, installed_wheel  # noqa: E402
 
@@ -48,7 +49,7 @@ class _Page:
     def __init__(self, path):
         self.blocks = python_blocks(path)
         self.live = live_blocks(self.blocks)
-        self.calls = {}
+        self.wrapped = 0  # blocks of the page wrapped so far
         self.runnable = 0
 
 
@@ -83,20 +84,13 @@ def on_page_markdown(markdown, page, config, files):
 
 def _wrapper(inner):
     def format_python(code, md, **options):
+        STATE.block = None
         out = inner(code=code, md=md, **options)
-        page = _page
-        if page is None:
-            return out
-        session = options.get("session") or None
-        n = page.calls[session] = page.calls.get(session, 0) + 1
-        if session:
-            chain = session_chain(page.blocks, session)
-        else:
-            chain = [b for b in page.blocks if b.built and b.session is None]
-        if n > len(chain) or chain[n - 1].code.rstrip("\n") != code.rstrip("\n"):
-            return out  # run_blocks.py has already reported this block
-        live = page.live[chain[n - 1].fence_line]
-        return _wrap(out, live, page)
+        page, block = _page, STATE.block  # the block run_blocks.py matched this fence to
+        if page is None or block is None:
+            return out  # not a chapter, or run_blocks.py has already reported this fence
+        page.wrapped += 1
+        return _wrap(out, page.live[block.fence_line], page)
 
     return format_python
 
@@ -119,7 +113,7 @@ def _wrap(out, live, page):
 def on_page_content(html_text, page, config, files):
     global _page
     live, _page = _page, None
-    if live is None or not live.calls:
+    if live is None or not live.wrapped:
         return html_text
     base = "../" * page.url.count("/")
     html_text += f'\n<link rel="stylesheet" href="{base}live/live.css">\n'

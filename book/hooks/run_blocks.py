@@ -99,7 +99,7 @@ def _run(code, returncode=None, session=None, id=None, **extra):  # noqa: A002 -
                 " collect as the same block; is it indented under an admonition or a tab? Move it out.",
             )
         )
-    block = chain[index]
+    block = STATE.block = chain[index]
     try:
         out = STATE.runner.run((str(rel), session or block.fence_line), chain, index, str(rel), STATE.library)
     except Exception as error:
