@@ -45,32 +45,40 @@ VALUE_FN = {"tanh": Value.tanh, "sigmoid": Value.sigmoid, "exp": Value.exp, "log
 
 
 @st.composite
-def programs(draw):
+def programs(draw, binary=BINARY, unary=UNARY, max_steps=12, nonfinite_leaf=False):
+    """Random programs: inputs, then steps that each apply an op to earlier nodes."""
     n_inputs = draw(st.integers(1, 4))
     inputs = draw(st.lists(st.floats(-2, 2), min_size=n_inputs, max_size=n_inputs))
+    if nonfinite_leaf:
+        inputs[draw(st.integers(0, n_inputs - 1))] = draw(st.sampled_from([math.nan, math.inf, -math.inf]))
     steps = []
-    for i in range(draw(st.integers(1, 12))):
+    for i in range(draw(st.integers(1, max_steps))):
         pool = n_inputs + i
         if draw(st.booleans()):
-            op = draw(st.sampled_from(sorted(BINARY)))
+            op = draw(st.sampled_from(sorted(binary)))
             steps.append((op, draw(st.integers(0, pool - 1)), draw(st.integers(0, pool - 1))))
         else:
-            steps.append((draw(st.sampled_from(sorted(UNARY))), draw(st.integers(0, pool - 1))))
+            steps.append((draw(st.sampled_from(sorted(unary))), draw(st.integers(0, pool - 1))))
     return inputs, steps
 
 
-def run(program_steps, nodes, fn):
+def run_all(program_steps, nodes, fn, binary=BINARY, unary=UNARY):
+    """Every node of the program, then the sum of them all, last."""
     nodes = list(nodes)
     for op, *args in program_steps:
-        if op in BINARY:
-            nodes.append(BINARY[op](nodes[args[0]], nodes[args[1]], fn))
+        if op in binary:
+            nodes.append(binary[op](nodes[args[0]], nodes[args[1]], fn))
         else:
-            nodes.append(UNARY[op](nodes[args[0]], fn))
+            nodes.append(unary[op](nodes[args[0]], fn))
     # Sum every node so that every step, not only the last, reaches the output.
     out = nodes[0]
     for node in nodes[1:]:
         out = out + node
-    return out
+    return nodes + [out]
+
+
+def run(program_steps, nodes, fn):
+    return run_all(program_steps, nodes, fn)[-1]
 
 
 def finite_differences(steps, inputs, h=1e-6):
@@ -158,36 +166,6 @@ NONFINITE_BINARY = BINARY | {"pow": lambda x, y, fn: (2 + x * x) ** (1 + fn["tan
 NONFINITE_UNARY = UNARY | {"relu": lambda x, fn: fn["relu"](x)}
 
 
-@st.composite
-def programs_with_a_nonfinite_leaf(draw):
-    n_inputs = draw(st.integers(1, 4))
-    inputs = draw(st.lists(st.floats(-2, 2), min_size=n_inputs, max_size=n_inputs))
-    inputs[draw(st.integers(0, n_inputs - 1))] = draw(st.sampled_from([math.nan, math.inf, -math.inf]))
-    steps = []
-    for i in range(draw(st.integers(1, 8))):
-        pool = n_inputs + i
-        if draw(st.booleans()):
-            op = draw(st.sampled_from(sorted(NONFINITE_BINARY)))
-            steps.append((op, draw(st.integers(0, pool - 1)), draw(st.integers(0, pool - 1))))
-        else:
-            steps.append((draw(st.sampled_from(sorted(NONFINITE_UNARY))), draw(st.integers(0, pool - 1))))
-    return inputs, steps
-
-
-def run_all(program_steps, nodes, fn):
-    """Like run(), but returns every node, the sum of them all last."""
-    nodes = list(nodes)
-    for op, *args in program_steps:
-        if op in NONFINITE_BINARY:
-            nodes.append(NONFINITE_BINARY[op](nodes[args[0]], nodes[args[1]], fn))
-        else:
-            nodes.append(NONFINITE_UNARY[op](nodes[args[0]], fn))
-    out = nodes[0]
-    for node in nodes[1:]:
-        out = out + node
-    return nodes + [out]
-
-
 def chain_rule_relu(torch):
     """torch.relu whose backward multiplies by the slope, as gradbook's does.
 
@@ -217,13 +195,13 @@ def pattern(x):
 
 
 @settings(max_examples=300, deadline=None)
-@given(programs_with_a_nonfinite_leaf())
+@given(programs(NONFINITE_BINARY, NONFINITE_UNARY, max_steps=8, nonfinite_leaf=True))
 @example(([-math.inf], [("relu", 0), ("exp", 0), ("div", 0, 1)]))  # a NaN gradient arrives at relu(-inf)
 def test_nan_and_inf_spread_as_in_pytorch_float64(program):
     torch = pytest.importorskip("torch", reason="PyTorch is an optional extra: pip install -e '.[torch]'")
     inputs, steps = program
     leaves = [Value(x) for x in inputs]
-    nodes = run_all(steps, leaves, VALUE_FN | {"relu": Value.relu})
+    nodes = run_all(steps, leaves, VALUE_FN | {"relu": Value.relu}, NONFINITE_BINARY, NONFINITE_UNARY)
     nodes[-1].backward()
 
     t_leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
@@ -234,7 +212,7 @@ def test_nan_and_inf_spread_as_in_pytorch_float64(program):
         "log": torch.log,
         "relu": chain_rule_relu(torch),
     }
-    t_nodes = run_all(steps, t_leaves, torch_fn)
+    t_nodes = run_all(steps, t_leaves, torch_fn, NONFINITE_BINARY, NONFINITE_UNARY)
     t_nodes[-1].backward()
     assert [pattern(v.data) for v in nodes] == [pattern(t.item()) for t in t_nodes]
     assert [pattern(v.grad) for v in leaves] == [pattern(t.grad.item()) for t in t_leaves]
