@@ -15,6 +15,7 @@ This module reads a fence both ways, with those libraries' own parsers, and
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from dataclasses import dataclass, field
@@ -189,4 +190,46 @@ def problems(path):
                 )
         elif not UNTESTED_MARK.search(before):
             found.append(f"{where}: a {lang or 'plain'} block with no <!-- untested: REASON --> comment before it")
+    return found
+
+
+def _optional(handler_types):
+    """Whether an `except` clause catches a failed import (the block then runs without the module)."""
+    names = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+    for node in handler_types:
+        if node is None:  # a bare `except:`
+            return True
+        for n in node.elts if isinstance(node, ast.Tuple) else [node]:
+            if isinstance(n, ast.Name) and n.id in names:
+                return True
+    return False
+
+
+def imports(code):
+    """The modules a piece of code imports unconditionally, in order.
+
+    An import inside `try: ... except ImportError:` is optional (the code has
+    a plan for its absence, as chapter 9 has for PyTorch) and is not counted:
+    the live pages need not have it, the notebooks need not install it.
+    Raises SyntaxError for code that does not parse.
+    """
+    found = []
+
+    def visit(node, optional):
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            inner = optional or _optional([h.type for h in node.handlers])
+            for child in node.body:
+                visit(child, inner)
+            for child in [*node.handlers, *node.orelse, *node.finalbody]:
+                visit(child, optional)
+            return
+        if not optional:
+            if isinstance(node, ast.Import):
+                found.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.append(node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child, optional)
+
+    visit(ast.parse(code), False)
     return found

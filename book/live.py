@@ -12,11 +12,10 @@ button, rather than failing when pressed.
 
 from __future__ import annotations
 
-import ast
 import sys
 from dataclasses import dataclass
 
-from book.blocks import session_chain
+from book.blocks import imports, session_chain
 
 # What the browser has besides the standard library.
 BROWSER_PACKAGES = frozenset({"gradbook", "graphviz"})
@@ -43,47 +42,6 @@ def _available(module):
     if top in BROWSER_PACKAGES:
         return True
     return top in sys.stdlib_module_names and top not in NOT_IN_BROWSER
-
-
-def _optional(handler_types):
-    """Whether an `except` clause catches a failed import (the block then runs without the module)."""
-    names = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
-    for node in handler_types:
-        if node is None:  # a bare `except:`
-            return True
-        for n in node.elts if isinstance(node, ast.Tuple) else [node]:
-            if isinstance(n, ast.Name) and n.id in names:
-                return True
-    return False
-
-
-def imports(code):
-    """The modules a piece of code imports unconditionally, in order.
-
-    An import inside `try: ... except ImportError:` is optional (the code has
-    a plan for its absence, as chapter 9 has for PyTorch) and is not counted.
-    Raises SyntaxError for code that does not parse.
-    """
-    found = []
-
-    def visit(node, optional):
-        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            inner = optional or _optional([h.type for h in node.handlers])
-            for child in node.body:
-                visit(child, inner)
-            for child in [*node.handlers, *node.orelse, *node.finalbody]:
-                visit(child, optional)
-            return
-        if not optional:
-            if isinstance(node, ast.Import):
-                found.extend(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.append(node.module)
-        for child in ast.iter_child_nodes(node):
-            visit(child, optional)
-
-    visit(ast.parse(code), False)
-    return found
 
 
 def missing_module(code):

@@ -21,7 +21,6 @@ call them directly.
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 import sys
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from book.blocks import fences, python_blocks
+from book.blocks import fences, imports, python_blocks
 from book.output import Figure, Steps
 
 # Packages a chapter may import besides the standard library and gradbook (which
@@ -168,34 +167,9 @@ def draws_graphs(outputs):
 # What a notebook must install
 
 
-def _catches_import_error(try_node):
-    for handler in try_node.handlers:
-        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        if any(isinstance(k, ast.Name) and k.id in ("ImportError", "ModuleNotFoundError") for k in kinds):
-            return True
-    return False
-
-
 def imported_modules(code):
-    """The top-level modules `code` imports, except those imported in a `try` that catches ImportError."""
-    found = set()
-
-    def visit(node, optional):
-        if isinstance(node, ast.Try):
-            for child in node.body:  # the code runs without what it imports here
-                visit(child, optional or _catches_import_error(node))
-            for child in [*node.handlers, *node.orelse, *node.finalbody]:
-                visit(child, optional)
-            return
-        if not optional and isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif not optional and isinstance(node, ast.ImportFrom) and not node.level:
-            found.add(node.module.split(".")[0])
-        for child in ast.iter_child_nodes(node):
-            visit(child, optional)
-
-    visit(ast.parse(code), False)
-    return found
+    """The top-level modules `code` imports, except those it has a plan for (book.blocks.imports)."""
+    return {module.split(".")[0] for module in imports(code)}
 
 
 def requirements(codes, where="<text>"):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from book.blocks import python_blocks
-from book.live import imports, live_blocks, missing_module
+from book.blocks import imports, python_blocks
+from book.live import live_blocks, missing_module
 from sitebuild import CHAPTERS
 
 
