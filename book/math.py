@@ -30,7 +30,8 @@ _DELIMITED = re.compile(r"^\s*\\([\[(])(.*)\\[\])]\s*$", re.S)
 # Notebook text: tags (kept), and $$..$$ / $..$ in the text between them.
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW = re.compile(r"<(pre|code|script|style|textarea)\b", re.I)
-_DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])", re.S)
+# Inline math may run over a line break, as Markdown text does, but not over a blank line.
+_DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?!\s)((?:[^$\n]|\n(?![ \t]*\n))+?)(?<!\s)\$(?![\w$])", re.S)
 
 
 class MathError(Exception):
