@@ -22,6 +22,8 @@ class BuildState:
     results: dict = field(default_factory=dict)
     # The block the Python formatter has just matched a fence to (book/hooks/live.py reads it).
     block: object = None
+    # Work running ahead in worker processes during a full build (book.prerun.Ahead).
+    ahead: object = None
 
 
 STATE = BuildState()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import sys
+import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,20 @@ class Runner:
         finally:
             self.current = previous
             namespace.pop("print", None)
+
+
+def error_text(error, filename):
+    """A block's error as its page shows it: the traceback from the page's own line on.
+
+    The frames of the book's tooling that ran the block (`filename` is the
+    name the block's code was compiled with) say nothing to an author and are
+    left out, so the text is the same wherever the block ran: the build's
+    process or a worker. An error of the tooling itself is its message alone.
+    """
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(error), error, tb))
 
 
 def _module_namespace(key):

@@ -14,6 +14,9 @@ from sitebuild import Build
 
 # fixture name -> Build
 _builds = {}
+# The second build runs every block in the build's own process, not in worker
+# processes (book/prerun.py): comparing the two checks that the workers change nothing.
+_ENV = {"site_again": {"GRADBOOK_BUILD_WORKERS": "0"}}
 
 
 def _needs(item):
@@ -23,7 +26,7 @@ def _needs(item):
 def pytest_collection_modifyitems(session, config, items):
     wanted = set().union(*map(_needs, items)) if items else set()
     for name in sorted(wanted):
-        _builds[name] = Build(tempfile.mkdtemp(prefix=f"gradbook-{name}-"))
+        _builds[name] = Build(tempfile.mkdtemp(prefix=f"gradbook-{name}-"), _ENV.get(name))
     # The tests that need a built site go last, so the others run while it builds.
     items.sort(key=lambda item: bool(_needs(item)))
 
@@ -36,7 +39,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 def _built(name):
     if name not in _builds:  # the fixture was asked for in a way collection did not see
-        _builds[name] = Build(tempfile.mkdtemp(prefix=f"gradbook-{name}-"))
+        _builds[name] = Build(tempfile.mkdtemp(prefix=f"gradbook-{name}-"), _ENV.get(name))
     return _builds[name].result()
 
 
@@ -47,7 +50,7 @@ def site():
 
 @pytest.fixture(scope="session")
 def site_again():
-    """A second, independent build, to compare byte for byte with `site`."""
+    """A second, independent build, run in one process, to compare byte for byte with `site`."""
     return _built("site_again")
 
 

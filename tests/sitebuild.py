@@ -8,6 +8,7 @@ meanwhile the library tests run on the other core.
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def without_measurements(text):
 class Build:
     """`mkdocs build --strict` into `out`, started now, finished by `result()`."""
 
-    def __init__(self, out):
+    def __init__(self, out, env=None):
         self.out = Path(out)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(self.out)],
@@ -35,7 +36,9 @@ class Build:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+            # A group of its own, so stop() ends the build's worker processes too.
+            start_new_session=True,
         )
         self._done = None
 
@@ -55,5 +58,8 @@ class Build:
 
     def stop(self):
         if self.proc.poll() is None:
-            self.proc.kill()
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self.proc.communicate()

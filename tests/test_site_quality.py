@@ -116,6 +116,7 @@ def test_math_is_typeset_at_build_time_and_styled_only_where_it_is(site):
 
 
 def test_two_builds_give_byte_identical_pages(site, site_again):
+    # `site` ran its blocks and notebooks in worker processes, `site_again` in its own.
     again = site_again
     differ = []
     for page in pages(site):

@@ -123,6 +123,8 @@ def on_nav(nav, config, files):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if NOTEBOOK.match(page.file.src_uri):
+        _render_ahead(page)
     if not CHAPTER.match(page.file.src_uri):
         return markdown
     stem = Path(page.file.src_uri).stem
@@ -163,6 +165,8 @@ def on_page_content(html, page, config, files):
         target = Path(_workdir.name) / notebook_uri(uri)
         target.write_bytes(write(nb))
         _written.add(notebook_uri(uri))
+        if STATE.ahead is not None:
+            STATE.ahead.render("mkdocs-jupyter", notebook_uri(uri))  # nbconvert, in a worker, as chapters go on
     elif NOTEBOOK.match(uri):
         # Search finds the chapters; a notebook page repeats its chapter word for word.
         page.meta["search"] = {"exclude": True}
@@ -174,6 +178,22 @@ def on_page_content(html, page, config, files):
 
         html = re.sub(r'href="' + re.escape(_site.url) + r'([^"#]*)', local, html)
     return html
+
+
+def _render_ahead(page):
+    """Have the page take the content a worker rendered, instead of rendering it now."""
+    if STATE.ahead is None:
+        return
+    own = page.render  # mkdocs-jupyter's, set by its on_pre_page
+
+    def render(config, files):
+        done = STATE.ahead.rendered(page.file.src_uri)
+        if done is None:
+            return own(config, files)
+        for name, value in done.items():
+            setattr(page, name, value)
+
+    page.render = render
 
 
 # mkdocs-jupyter inlines the same ~590 KB of Jupyter CSS into every notebook page.

@@ -7,22 +7,24 @@ with book.blocks, as the tests do; a block the two would treat differently
 stops the strict build with its file, line and fix; a figure goes into the
 block's output through book.figures; and `mkdocs serve` re-runs only the
 sessions an edit can affect (results are cached by the library's source and
-the session's code up to each block).
+the session's code up to each block). A full build runs the sessions ahead,
+in worker processes (book.prerun), and takes each block's outcome from there.
 """
 
 import gc
 import sys
-import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, where `book` lives
 
 import markdown_exec  # noqa: E402
 from markdown_exec import ExecutionError, base_format, code_block  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
 
 from book.blocks import BUILD_LANGUAGES, problems, python_blocks, session_chain  # noqa: E402
 from book.build import STATE, start_build  # noqa: E402
-from book.sessions import ROOT  # noqa: E402
+from book.prerun import Ahead, session_key, workers_wanted  # noqa: E402
+from book.sessions import ROOT, error_text  # noqa: E402
 
 log = markdown_exec.get_logger("gradbook")
 
@@ -52,6 +54,28 @@ def on_config(config):
     return config
 
 
+def on_files(files, config):
+    _close()
+    try:
+        workers = workers_wanted()
+    except ValueError as error:
+        raise PluginError(str(error)) from None
+    if workers and not STATE.serving:
+        pages = [Path(f.abs_src_path) for f in files.documentation_pages() if f.src_uri.endswith(".md")]
+        STATE.ahead = Ahead([(path, _rel(path)) for path in pages], STATE.library, workers, build=(config, files))
+    return files
+
+
+def _close():
+    if STATE.ahead is not None:
+        STATE.ahead.close()
+        STATE.ahead = None
+
+
+def _rel(path):
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def on_page_markdown(markdown, page, config, files):
     global _page
     path = Path(page.file.abs_src_path)
@@ -74,8 +98,13 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
+    _close()
     # Frozen objects are never collected: let the collector have them once the site is built.
     gc.unfreeze()
+
+
+def on_build_error(error):
+    _close()
 
 
 def _format_python(code, md, **options):
@@ -84,7 +113,7 @@ def _format_python(code, md, **options):
 
 def _run(code, returncode=None, session=None, id=None, **extra):  # noqa: A002 - markdown-exec's names
     page = _page
-    rel = page.path.relative_to(ROOT) if page.path.is_relative_to(ROOT) else page.path
+    rel = _rel(page.path)
     n = page.calls[session] = page.calls.get(session, 0) + 1
     if session:
         chain, index = session_chain(page.blocks, session), n - 1
@@ -100,10 +129,16 @@ def _run(code, returncode=None, session=None, id=None, **extra):  # noqa: A002 -
             )
         )
     block = STATE.block = chain[index]
-    try:
-        out = STATE.runner.run((str(rel), session or block.fence_line), chain, index, str(rel), STATE.library)
-    except Exception as error:
-        frames = traceback.TracebackException.from_exception(error)
-        raise ExecutionError(code_block("python", "".join(frames.format()), **extra)) from error
-    STATE.results[(str(rel), block.fence_line)] = out
+    key = session_key(rel, block)
+    ran = STATE.ahead.outcome(key, chain, index) if STATE.ahead is not None else None
+    if ran is None:
+        try:
+            out = STATE.runner.run(key, chain, index, rel, STATE.library)
+        except Exception as error:
+            raise ExecutionError(code_block("python", error_text(error, rel), **extra)) from error
+    elif ran.error is not None:
+        raise ExecutionError(code_block("python", ran.error, **extra))
+    else:
+        out = ran.output
+    STATE.results[(rel, block.fence_line)] = out
     return out.page_html()
