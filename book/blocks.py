@@ -213,6 +213,11 @@ def imports(code):
     the live pages need not have it, the notebooks need not install it.
     Raises SyntaxError for code that does not parse.
     """
+    return list(_imports(code))
+
+
+@functools.lru_cache(maxsize=4096)  # a session's blocks are asked about once per later block
+def _imports(code):
     found = []
 
     def visit(node, optional):
@@ -232,4 +237,4 @@ def imports(code):
             visit(child, optional)
 
     visit(ast.parse(code), False)
-    return found
+    return tuple(found)
