@@ -234,6 +234,47 @@ def test_million_node_chain_forward_and_backward():
     del x  # freeing the chain must not overflow the C stack either
 
 
+def test_a_value_has_a_finalizer_only_in_pyodide():
+    # Native CPython frees a deep graph without help (the test above); a finalizer would slow every free.
+    assert ("__del__" in vars(Value)) == (sys.platform == "emscripten")
+
+
+def test_in_pyodide_a_freed_graph_hands_its_children_to_one_loop(monkeypatch):
+    # What Pyodide runs (engine._free_children as Value.__del__), here in CPython,
+    # with the nesting of finalizers counted. Freed the usual way, a node's children
+    # go after its finalizer has returned, from deep inside its own free (nesting 1,
+    # the C stack growing with the chain); here every node below the first is freed
+    # from the first one's loop (nesting 2), its own children already handed over.
+    from gradbook import engine
+
+    freed, nesting = [0], [0, 0]
+
+    def counted(node):
+        freed[0] += 1
+        nesting[0] += 1
+        nesting[1] = max(nesting)
+        try:
+            engine._free_children(node)
+        finally:
+            nesting[0] -= 1
+
+    monkeypatch.setattr(Value, "__del__", counted, raising=False)
+    with collector_paused():
+        x = Value(1.0)
+        for _ in range(20_000):
+            x = x * 1.0001 + 0.5
+        y = (x + x.tanh()) * Value(2.0)  # a node with shared children, and a leaf made by hand
+        y.backward()
+        nodes = len(y._topo())
+        kept = x._prev[0]  # a node inside the graph still held: it, and what it holds, must stay
+        before = len(kept._topo())
+        del x, y
+        assert freed[0] == nodes - before and nesting[1] == 2 and engine._orphans is None
+        assert len(kept._topo()) == before and kept._prev[0]._prev  # still whole, children and all
+        del kept
+    assert freed[0] == nodes and engine._orphans is None
+
+
 def test_million_node_chain_copies_and_pickles():
     with collector_paused():
         x0, c, x = million_node_chain()

@@ -22,7 +22,13 @@ function startWorker() {
   worker.onmessage = ({ data }) => {
     if (!running) return;
     if (data.type === "status") running.block.status(data.text, true);
-    else if (data.type === "result") finish(data.result);
+    else if (data.type === "result") {
+      if (data.result.fatal) {
+        worker.terminate();
+        worker = null; // as after Stop: the next Run starts Python afresh and replays the session
+      }
+      finish(data.result);
+    }
   };
   worker.onerror = (event) => {
     event.preventDefault();

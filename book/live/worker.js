@@ -7,7 +7,8 @@
 //   has them now), names: what tracebacks call each of them.
 // Messages out: {type: "status", text} while loading; {type: "result", result}
 //   with result = {parts: [{kind: "text", text} | {kind: "graph", dot} |
-//   {kind: "steps", frames: [[title, dot]...]}], error: traceback text or null}.
+//   {kind: "steps", frames: [[title, dot]...]}], error: traceback text or null,
+//   fatal: true when Python itself crashed and this worker is of no more use}.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 // Runs a session's blocks the way book/sessions.py does at build time: one
@@ -144,7 +145,22 @@ self.onmessage = async ({ data }) => {
     self.postMessage({ type: "status", text: "Running…" });
     result = JSON.parse(run(data.key, data.chain, data.names, data.index));
   } catch (error) {
-    result = { parts: [], error: `The browser could not run Python: ${error}` };
+    // Pyodide calls a crash of the interpreter itself fatal: nothing more runs in
+    // it. live.js ends this worker, and the next Run starts a new one.
+    const fatal = Boolean(error?.pyodide_fatal_error) || /fatally failed/.test(String(error));
+    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    result = fatal
+      ? {
+          parts: [],
+          fatal: true,
+          // In lines of their own: the output is preformatted, like a traceback.
+          error: `Python in this page crashed (${why}).\n\n` +
+            "Python in a browser has a much smaller stack than on a computer, and\n" +
+            "something went thousands of levels deep: a recursion, or freeing a\n" +
+            "structure nested that deep. The next Run starts Python afresh and runs\n" +
+            "the blocks above again.",
+        }
+      : { parts: [], error: `The browser could not run Python: ${why}` };
   }
   self.postMessage({ type: "result", result });
 };

@@ -21,9 +21,13 @@ for a clear answer:
   chain a million nodes deep works, and applies the chain rule in one loop,
   written out for the one- and two-child nodes nearly every graph is made of.
 * copying and pickling walk the graph the same way, so they work at any depth.
+* in Pyodide (the Python of the book's live pages) a node being freed hands its
+  children to one loop, so dropping a deep graph does not overflow the
+  browser's stack (see ``_free_children``).
 """
 
 import math
+import sys
 import threading
 from numbers import Real
 
@@ -477,6 +481,38 @@ class _Pickling(threading.local):
 
 
 _pickling = _Pickling()
+
+
+# Freeing a node frees its children, which free theirs: native CPython bounds
+# that nesting (its "trashcan"), but in Pyodide, CPython compiled to
+# WebAssembly, the nested frees run on the browser's own stack, and dropping a
+# chain of a few thousand nodes overflows it and kills the interpreter for good
+# ("Pyodide has suffered a fatal error"). There a node's finalizer hands its
+# children to one loop instead, and the nesting is never more than two deep.
+_orphans = None  # children of freed nodes, while the outermost free runs its loop
+
+
+def _free_children(node):
+    """``Value.__del__`` in Pyodide: give the children to the running loop, or run one."""
+    global _orphans
+    more = node._more
+    kids = [k for k in (node._a, node._b, *(more[0] if more else ())) if k is not None]
+    node._a = node._b = None
+    node._more = ()
+    if _orphans is not None:
+        _orphans.extend(kids)  # freed by the loop below, in an outer call
+        return
+    _orphans = kids
+    try:
+        while _orphans:
+            _orphans.pop()  # the last reference to it, often: its own _free_children runs, and returns
+    finally:
+        _orphans = None
+
+
+if sys.platform == "emscripten":
+    # Only there: a finalizer costs every free, and native CPython needs none.
+    Value.__del__ = _free_children
 
 
 class _GraphWritten:
