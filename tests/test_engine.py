@@ -275,6 +275,19 @@ def test_in_pyodide_a_freed_graph_hands_its_children_to_one_loop(monkeypatch):
     assert freed[0] == nodes and engine._orphans is None
 
 
+def test_in_pyodide_a_node_refused_by_value_is_freed_quietly(monkeypatch):
+    # Value("3") raises before the node has children; the half-made node is then freed.
+    from gradbook import engine
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setattr(Value, "__del__", engine._free_children, raising=False)
+    with pytest.raises(TypeError, match="needs a real number"):
+        Value("3")
+    gc.collect()
+    assert not unraisable, [u.exc_value for u in unraisable]
+
+
 def test_million_node_chain_copies_and_pickles():
     with collector_paused():
         x0, c, x = million_node_chain()

@@ -249,20 +249,27 @@ def test_stop_a_block_that_runs_forever(pages):
     assert "2 children in the tuple" in p.output(block)
 
 
-def test_a_deep_graph_is_freed_in_the_browser(pages):
+def test_a_deep_graph_is_freed_in_the_browser(live_context, origin):
     # Pyodide frees nested objects on the browser's own stack: without
     # gradbook.engine._free_children, dropping this chain kills Python for good.
-    p = pages("02")
-    block = p.block_with("sq = a * a")
-    p.edit(
-        block,
-        "from gradbook import Value\nx = Value(1.0)\nfor _ in range(20_000):\n    x = x * 1.0001 + 0.5\n"
-        "x.backward()\ndel x\nprint('freed')",
-    )
-    p.run(block)
-    assert block.get_attribute("data-gb-state") == "done", p.output(block)
-    assert p.output(block).strip() == "freed"
-    block.get_by_role("button", name="Reset").click()
+    # A page of its own: the edit rebinds `Value` in the chapter's session.
+    p = LivePage(live_context, origin, "02")
+    try:
+        block = p.block_with("sq = a * a")
+        p.edit(
+            block,
+            "from gradbook import Value\nx = Value(1.0)\nfor _ in range(20_000):\n    x = x * 1.0001 + 0.5\n"
+            "x.backward()\ndel x\nprint('freed')",
+        )
+        p.run(block)
+        assert block.get_attribute("data-gb-state") == "done", p.output(block)
+        assert p.output(block).strip() == "freed"
+        # A node Value() refused is freed too, with nothing said about it.
+        p.edit(block, "from gradbook import Value\ntry:\n    Value('3')\nexcept TypeError:\n    print('refused')")
+        p.run(block)
+        assert p.output(block).strip() == "refused"
+    finally:
+        p.page.close()
 
 
 def test_python_crashing_in_the_page_says_so_and_the_next_run_starts_afresh(live_context, origin):

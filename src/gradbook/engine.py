@@ -495,8 +495,11 @@ _orphans = None  # children of freed nodes, while the outermost free runs its lo
 def _free_children(node):
     """``Value.__del__`` in Pyodide: give the children to the running loop, or run one."""
     global _orphans
-    more = node._more
-    kids = [k for k in (node._a, node._b, *(more[0] if more else ())) if k is not None]
+    try:
+        more = node._more
+        kids = [k for k in (node._a, node._b, *(more[0] if more else ())) if k is not None]
+    except AttributeError:  # Value(...) refused its input before the node had children
+        return
     node._a = node._b = None
     node._more = ()
     if _orphans is not None:
