@@ -249,53 +249,52 @@ def test_stop_a_block_that_runs_forever(pages):
     assert "2 children in the tuple" in p.output(block)
 
 
-def test_a_deep_graph_is_freed_in_the_browser(live_context, origin):
+@pytest.fixture
+def own_page(live_context, origin):
+    """Chapter 2 in a page of its own, for a test that changes its session for good
+    (rebinds the chapter's names, or crashes its Python); its block `sq = a * a`."""
+    p = LivePage(live_context, origin, "02")
+    yield p, p.block_with("sq = a * a")
+    p.page.close()
+
+
+def test_a_deep_graph_is_freed_in_the_browser(own_page):
     # Pyodide frees nested objects on the browser's own stack: without
     # gradbook.engine._free_children, dropping this chain kills Python for good.
-    # A page of its own: the edit rebinds `Value` in the chapter's session.
-    p = LivePage(live_context, origin, "02")
-    try:
-        block = p.block_with("sq = a * a")
-        p.edit(
-            block,
-            "from gradbook import Value\nx = Value(1.0)\nfor _ in range(20_000):\n    x = x * 1.0001 + 0.5\n"
-            "x.backward()\ndel x\nprint('freed')",
-        )
-        p.run(block)
-        assert block.get_attribute("data-gb-state") == "done", p.output(block)
-        assert p.output(block).strip() == "freed"
-        # A node Value() refused is freed too, with nothing said about it.
-        p.edit(block, "from gradbook import Value\ntry:\n    Value('3')\nexcept TypeError:\n    print('refused')")
-        p.run(block)
-        assert p.output(block).strip() == "refused"
-    finally:
-        p.page.close()
+    p, block = own_page
+    p.edit(
+        block,
+        "from gradbook import Value\nx = Value(1.0)\nfor _ in range(20_000):\n    x = x * 1.0001 + 0.5\n"
+        "x.backward()\ndel x\nprint('freed')",
+    )
+    p.run(block)
+    assert block.get_attribute("data-gb-state") == "done", p.output(block)
+    assert p.output(block).strip() == "freed"
+    # A node Value() refused is freed too, with nothing said about it.
+    p.edit(block, "from gradbook import Value\ntry:\n    Value('3')\nexcept TypeError:\n    print('refused')")
+    p.run(block)
+    assert p.output(block).strip() == "refused"
 
 
-def test_python_crashing_in_the_page_says_so_and_the_next_run_starts_afresh(live_context, origin):
-    # A page of its own: the crash is meant to happen (and Pyodide logs it as an error).
-    p = LivePage(live_context, origin, "02")
-    try:
-        block = p.block_with("sq = a * a")
-        # Without gradbook's loop (chapter 12 says what it is for), freeing a chain
-        # 10,000 nodes deep (5,000 steps of two nodes) overflows the browser's stack.
-        p.edit(
-            block,
-            "from gradbook import Value\ndel Value.__del__\nx = Value(1.0)\nfor _ in range(5_000):\n"
-            "    x = x * 1.0001 + 0.5\ndel x",
-        )
-        p.run(block)
-        out = p.output(block)
-        assert block.get_attribute("data-gb-state") == "error"
-        assert "Python in this page crashed" in out and "The next Run starts Python afresh" in out, out
-        block.screenshot(path=_screenshot("live-crash.png"))
-        assert block.get_by_role("button", name="Run").is_enabled()
-        p.edit(block, "print('alive', a.data)")  # `a` comes from a block above, replayed
-        p.run(block)
-        assert block.get_attribute("data-gb-state") == "done", p.output(block)
-        assert p.output(block).strip().startswith("alive")
-    finally:
-        p.page.close()
+def test_python_crashing_in_the_page_says_so_and_the_next_run_starts_afresh(own_page):
+    p, block = own_page
+    # Without gradbook's loop (chapter 12 says what it is for), freeing a chain
+    # 10,000 nodes deep (5,000 steps of two nodes) overflows the browser's stack.
+    p.edit(
+        block,
+        "from gradbook import Value\ndel Value.__del__\nx = Value(1.0)\nfor _ in range(5_000):\n"
+        "    x = x * 1.0001 + 0.5\ndel x",
+    )
+    p.run(block)
+    out = p.output(block)
+    assert block.get_attribute("data-gb-state") == "error"
+    assert "Python in this page crashed" in out and "The next Run starts Python afresh" in out, out
+    block.screenshot(path=_screenshot("live-crash.png"))
+    assert block.get_by_role("button", name="Run").is_enabled()
+    p.edit(block, "print('alive', a.data)")  # `a` comes from a block above, replayed
+    p.run(block)
+    assert block.get_attribute("data-gb-state") == "done", p.output(block)
+    assert p.output(block).strip().startswith("alive")
 
 
 @pytest.mark.parametrize("chapter", EQUIVALENCE)
