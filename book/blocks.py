@@ -27,7 +27,7 @@ from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
 
 # The fence languages pytest-markdown-docs collects as tests.
 TESTED_LANGUAGES = ("python", "py", "python3")
-# The languages the build runs: book/hooks/run_blocks.py registers its runner for
+# The languages the build runs: book/plugin.py registers its formatter for
 # these, and mkdocs.yml lists them for markdown-exec (a test checks both).
 BUILD_LANGUAGES = ("python", "py")
 # markdown-exec's marker: a line containing it runs but is not shown. In the book

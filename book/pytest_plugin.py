@@ -8,8 +8,9 @@ build would treat differently fails with the reason and the fix.
 
 pytest-markdown-docs offers two public hooks (globals, the markdown-it parser),
 and neither can keep a namespace from one test to the next; a runner can. The
-runner registry lives in its private module ``_runners``: hence the exact pin
-of pytest-markdown-docs in pyproject.toml.
+runner registry lives in its private module ``_runners``, reached through
+book.upstream (tested there), with an exact pin of pytest-markdown-docs in
+pyproject.toml.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pytest_markdown_docs._runners import DefaultRunner, register_runner
 
 from book.blocks import python_blocks, session_chain
 from book.figures import BookHost
 from book.sessions import ROOT, Runner
+from book.upstream import markdown_docs_runner_base
+
+DefaultRunner, register_runner = markdown_docs_runner_base()
 
 DOCS = ROOT / "docs"
 RUNNER = Runner(skips=(pytest.skip.Exception,))
