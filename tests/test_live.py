@@ -12,7 +12,7 @@ import re
 import time
 
 import pytest
-from test_browser import SCREENSHOTS, Watched
+from test_browser import Watched, screenshot
 
 from book.blocks import python_blocks
 from book.live import live_blocks
@@ -123,11 +123,6 @@ def _same_output(browser_text, build_text):
     )
 
 
-def _screenshot(name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    return SCREENSHOTS / name
-
-
 # --------------------------------------------------------------------------- tests
 
 
@@ -185,8 +180,8 @@ def test_edit_run_and_redraw(pages):
     assert "data -2.0000" in svg_text and "data 3.0000" in svg_text, svg_text
     # The same kind of drawing as the build's: top to bottom, record labels.
     assert figure_block.locator(".gb-live-output .gb-figure svg g.node").count() == 10
-    figure_block.screenshot(path=str(_screenshot("live-figure.png")))
-    builds_l.screenshot(path=str(_screenshot("live-block.png")))
+    screenshot(figure_block, "live-figure.png")
+    screenshot(builds_l, "live-block.png")
 
     first_run = p.watched.requests[requests_before:]
     loaded = {u.rsplit("/", 1)[1] for u in first_run}
@@ -289,7 +284,7 @@ def test_python_crashing_in_the_page_says_so_and_the_next_run_starts_afresh(own_
     out = p.output(block)
     assert block.get_attribute("data-gb-state") == "error"
     assert "Python in this page crashed" in out and "The next Run starts Python afresh" in out, out
-    block.screenshot(path=_screenshot("live-crash.png"))
+    screenshot(block, "live-crash.png")
     assert block.get_by_role("button", name="Run").is_enabled()
     p.edit(block, "print('alive', a.data)")  # `a` comes from a block above, replayed
     p.run(block)
