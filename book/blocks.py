@@ -216,13 +216,19 @@ def imports(code):
     return list(_imports(code))
 
 
+def all_imports(code):
+    """The modules a piece of code may import, optional ones (see `imports`) included:
+    what the published build must have, so that every block shows what it is for."""
+    return list(_imports(code, with_optional=True))
+
+
 @functools.lru_cache(maxsize=4096)  # a session's blocks are asked about once per later block
-def _imports(code):
+def _imports(code, with_optional=False):
     found = []
 
     def visit(node, optional):
         if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            inner = optional or _optional([h.type for h in node.handlers])
+            inner = optional or (not with_optional and _optional([h.type for h in node.handlers]))
             for child in node.body:
                 visit(child, inner)
             for child in [*node.handlers, *node.orelse, *node.finalbody]:

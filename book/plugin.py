@@ -30,6 +30,7 @@ The plugin keeps every piece of state on itself: there is no module-global.
 from __future__ import annotations
 
 import gc
+import importlib.util
 from pathlib import Path
 
 import markdown_exec
@@ -39,7 +40,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from book import chapters, live_site, notebook_pages
-from book.blocks import BUILD_LANGUAGES, problems
+from book.blocks import BUILD_LANGUAGES, all_imports, problems, python_blocks
 from book.formatter import BlockRunner, relative
 from book.math import typeset_site
 from book.prerun import Ahead, workers_wanted
@@ -88,12 +89,29 @@ class BookPlugin(BasePlugin[BookConfig]):
             workers = workers_wanted()
         except ValueError as error:
             raise PluginError(str(error)) from None
+        pages = [Path(f.abs_src_path) for f in files.documentation_pages() if f.src_uri.endswith(".md")]
+        self._check_installed(pages, strict=config["strict"])
         if workers and not self.serving:
-            pages = [Path(f.abs_src_path) for f in files.documentation_pages() if f.src_uri.endswith(".md")]
             self.blocks.ahead = Ahead(
                 [(path, relative(path)) for path in pages], self.blocks.library, workers, build=(config, files)
             )
         return files
+
+    def _check_installed(self, pages, strict):
+        """Every module a page's blocks import, optional ones too (chapter 9's PyTorch), is installed:
+        a strict build, the one the tests check and the Pages workflow publishes, stops without one."""
+        for path in pages:
+            modules = {m.split(".")[0] for b in python_blocks(path) if b.built for m in all_imports(b.code)}
+            missing = sorted(m for m in modules if importlib.util.find_spec(m) is None)
+            if missing:
+                message = (
+                    f"{relative(path)} imports {', '.join(missing)}, which is not installed: the site would "
+                    f"show that page without what it is for. Install it (bash .ci/setup.sh does; for PyTorch: "
+                    f"pip install torch --index-url https://download.pytorch.org/whl/cpu)"
+                )
+                if strict:
+                    raise PluginError(message)
+                log.warning(message)
 
     def on_nav(self, nav, config, files):
         self.chapter_files = [page.file for page in nav.pages if chapters.is_chapter(page.file.src_uri)]

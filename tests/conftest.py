@@ -3,6 +3,7 @@ compares two builds), started as soon as the tests are collected."""
 
 import functools
 import http.server
+import os
 import shutil
 import tempfile
 import threading
@@ -14,6 +15,21 @@ from sitebuild import Build
 
 # fixture name -> Build
 _builds = {}
+# GRADBOOK_SITE_DIR=site: the tests' build of the site (the strict one, that every page test
+# checks) is written there and kept: the Pages workflow publishes it (.github/workflows/pages.yml).
+KEEP = os.environ.get("GRADBOOK_SITE_DIR")
+
+
+def _new_build(name):
+    if name == "site" and KEEP:
+        keep = os.path.abspath(KEEP)
+        if os.path.isdir(keep) and os.listdir(keep) and not os.path.isfile(os.path.join(keep, "sitemap.xml")):
+            raise pytest.UsageError(f"GRADBOOK_SITE_DIR={KEEP!r} holds files that are not a built site: not emptied")
+        shutil.rmtree(keep, ignore_errors=True)
+        return Build(keep, _ENV.get(name))
+    return Build(tempfile.mkdtemp(prefix=f"gradbook-{name}-"), _ENV.get(name))
+
+
 # The second build runs every block in the build's own process, not in worker
 # processes (book/prerun.py): comparing the two checks that the workers change nothing.
 _ENV = {"site_again": {"GRADBOOK_BUILD_WORKERS": "0"}}
@@ -26,20 +42,21 @@ def _needs(item):
 def pytest_collection_modifyitems(session, config, items):
     wanted = set().union(*map(_needs, items)) if items else set()
     for name in sorted(wanted):
-        _builds[name] = Build(tempfile.mkdtemp(prefix=f"gradbook-{name}-"), _ENV.get(name))
+        _builds[name] = _new_build(name)
     # The tests that need a built site go last, so the others run while it builds.
     items.sort(key=lambda item: bool(_needs(item)))
 
 
 def pytest_sessionfinish(session, exitstatus):
-    for build in _builds.values():
+    for name, build in _builds.items():
         build.stop()
-        shutil.rmtree(build.out, ignore_errors=True)
+        if not (name == "site" and KEEP):
+            shutil.rmtree(build.out, ignore_errors=True)
 
 
 def _built(name):
     if name not in _builds:  # the fixture was asked for in a way collection did not see
-        _builds[name] = Build(tempfile.mkdtemp(prefix=f"gradbook-{name}-"), _ENV.get(name))
+        _builds[name] = _new_build(name)
     return _builds[name].result()
 
 

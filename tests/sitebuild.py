@@ -57,6 +57,7 @@ class Build:
         return self.out
 
     def stop(self):
+        """End the build if it still runs; its folder is the caller's to keep or remove."""
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)

@@ -52,3 +52,9 @@ def test_every_figure_call_puts_a_figure_in_the_page(site, chapter):
     # An SVG read as Markdown gets <em> from the `*` of a product node.
     for svg in re.findall(r"<svg.*?</svg>", html, re.S):
         assert "<em>" not in svg and "<p>" not in svg
+
+
+def test_chapter_9_shows_pytorchs_numbers(site):
+    html = page(site, next(md for md in CHAPTERS if md.stem.startswith("09")))
+    assert "PyTorch is not installed" not in html
+    assert re.search(r"PyTorch \d+\.\d+", html)
