@@ -55,6 +55,8 @@ class BlockRunner:
     runner: Runner = field(default_factory=Runner)
     library: str = ""
     results: dict = field(default_factory=dict)  # (page's rel path, fence line) -> Output
+    # page's rel path -> {fence line: None, or the error text the page shows}: what each block did
+    outcomes: dict = field(default_factory=dict)
     page: PageBlocks | None = None
     ahead: object = None  # book.prerun.Ahead during a full build
 
@@ -69,6 +71,7 @@ class BlockRunner:
         if serving and self.runner.cache is None:
             self.runner.cache = {}
         self.results = {}
+        self.outcomes = {}
         import gradbook.display
 
         gradbook.display.set_host(BookHost(self.runner))
@@ -114,16 +117,20 @@ class BlockRunner:
         block = chain[index]
         ran.append(block)
         key = session_key(page.rel, block)
+        outcomes = self.outcomes.setdefault(page.rel, {})
         done = self.ahead.outcome(key, chain, index) if self.ahead is not None else None
         if done is None:
             try:
                 out = self.runner.run(key, chain, index, page.rel, self.library)
             except Exception as error:
-                raise ExecutionError(code_block("python", error_text(error, page.rel), **extra)) from error
+                outcomes[block.fence_line] = error_text(error, page.rel)
+                raise ExecutionError(code_block("python", outcomes[block.fence_line], **extra)) from error
         elif done.error is not None:
+            outcomes[block.fence_line] = done.error
             raise ExecutionError(code_block("python", done.error, **extra))
         else:
             out = done.output
+        outcomes[block.fence_line] = None
         self.results[(page.rel, block.fence_line)] = out
         return out.page_html()
 

@@ -21,7 +21,8 @@ on_page_content     a chapter writes its notebook and gets the live script
                     (book.live_site); a notebook page leaves search
 on_page_context     a notebook page's table of contents points at its real ids
 on_post_page        a notebook page's CSS into one shared file, figures into files
-on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math)
+on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math);
+                    with GRADBOOK_BLOCK_OUTCOMES=FILE, what each block did, for the tests
 ==================  ===============================================================
 
 The plugin keeps every piece of state on itself: there is no module-global.
@@ -31,6 +32,8 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import json
+import os
 from pathlib import Path
 
 import markdown_exec
@@ -182,9 +185,17 @@ class BookPlugin(BasePlugin[BookConfig]):
         live_site.copy_assets(site)
         typeset_site(site)  # last: the math of the finished pages
         self.notebooks.close()
+        self._write_outcomes()
 
     def on_build_error(self, *, error):
         self._close_ahead()
+        self._write_outcomes()
+
+    def _write_outcomes(self):
+        """The test suite runs the chapters' blocks once, in its build: each block's test reads its outcome."""
+        target = os.environ.get("GRADBOOK_BLOCK_OUTCOMES")
+        if target:
+            Path(target).write_text(json.dumps(self.blocks.outcomes), "utf8")
 
     def _close_ahead(self):
         if self.blocks.ahead is not None:

@@ -31,6 +31,29 @@ RUNNER = Runner(skips=(pytest.skip.Exception,))
 _blocks = {}
 
 
+class BuildOutcomes:
+    """When the test session also builds the site, the blocks the build runs run there once:
+    their tests read what each did from the build (book.plugin writes it), instead of running
+    them a second time. tests/conftest.py sets `wait` to a function that waits for the build and
+    returns {page's path relative to the repository: {fence line: None or the error text}}."""
+
+    wait = None
+
+
+OUTCOMES = BuildOutcomes()
+
+
+def _from_build(path, block):
+    """The build's outcome of `block`: the test passes, or fails with the error the page shows."""
+    outcomes = OUTCOMES.wait()
+    rel = str(path.relative_to(ROOT))
+    if str(block.fence_line) not in outcomes.get(rel, {}):
+        pytest.fail(f"the site's build did not run the block at line {block.fence_line + 1} of {rel}", pytrace=False)
+    error = outcomes[rel][str(block.fence_line)]
+    if error is not None:
+        pytest.fail(f"in the site's build:\n{error}", pytrace=False)
+
+
 @register_runner(default=True)
 class BookRunner(DefaultRunner):
     def runtest(self, test, args, *, asyncio_runner=None):
@@ -43,6 +66,8 @@ class BookRunner(DefaultRunner):
         problem = block.problem()
         if problem:
             pytest.fail(problem, pytrace=False)
+        if block.built and OUTCOMES.wait is not None:
+            return _from_build(path, block)
         chain = session_chain(_blocks[path], block.session) if block.session else [block]
         key = (str(path), block.session or block.fence_line)
         import gradbook.display

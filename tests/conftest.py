@@ -3,15 +3,18 @@ compares two builds), started as soon as the tests are collected."""
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 from test_browser import CHROMIUM_ARGS, INSTALL_CHROMIUM, _QuietHandler, find_chromium
 
-from sitebuild import Build
+import book.pytest_plugin
+from sitebuild import DOCS, Build
 
 # fixture name -> Build
 _builds = {}
@@ -39,12 +42,36 @@ def _needs(item):
     return {name for name in ("site", "site_again") if name in getattr(item, "fixturenames", ())}
 
 
+def _is_book_block(item):
+    """A block of a page of docs/, collected by pytest-markdown-docs."""
+    path = Path(str(getattr(item, "path", "")))
+    return path.suffix == ".md" and path.is_relative_to(DOCS)
+
+
 def pytest_collection_modifyitems(session, config, items):
     wanted = set().union(*map(_needs, items)) if items else set()
+    outcomes = None
+    if "site" in wanted:
+        # The build runs every block of docs/ anyway: their tests read what each did there
+        # (book.pytest_plugin) instead of running the chapters a second time.
+        outcomes = Path(tempfile.mkdtemp(prefix="gradbook-outcomes-")) / "outcomes.json"
+        _ENV["site"] = {**_ENV.get("site", {}), "GRADBOOK_BLOCK_OUTCOMES": str(outcomes)}
+        book.pytest_plugin.OUTCOMES.wait = functools.partial(_outcomes, outcomes)
     for name in sorted(wanted):
         _builds[name] = _new_build(name)
     # The tests that need a built site go last, so the others run while it builds.
-    items.sort(key=lambda item: bool(_needs(item)))
+    items.sort(key=lambda item: bool(_needs(item)) or (outcomes is not None and _is_book_block(item)))
+
+
+@functools.cache
+def _outcomes(path):
+    build = _builds["site"]
+    try:
+        build.result()
+    except AssertionError:
+        if not path.is_file():  # the build stopped before it ran the blocks: say why
+            raise
+    return json.loads(path.read_text("utf8"))
 
 
 def pytest_sessionfinish(session, exitstatus):
