@@ -406,10 +406,19 @@ def test_division_is_correctly_rounded():
     assert (Value(7.0) / Value(10.0)).data == 7.0 / 10.0 == 0.7
 
 
-def test_children_without_local_derivatives_are_refused():
+def test_local_derivatives_must_match_the_children():
     a = Value(3.0)
-    with pytest.raises(ValueError, match="one local derivative per child"):
-        Value(9.0, (a,), "sq")
+    with pytest.raises(ValueError, match=r"one local derivative per child \(_local=\): 1 children, 2 given"):
+        Value(9.0, (a,), "sq", _local=(1.0, 2.0))
+    with pytest.raises(TypeError, match="a local derivative must be a real number, got str"):
+        Value(9.0, (a,), "sq", _local=("6",))
+
+
+def test_a_node_without_local_derivatives_or_backward_says_so_at_backward():
+    a = Value(3.0)
+    y = Value(9.0, (a,), "sq", label="y") * 2
+    with pytest.raises(ValueError, match=r"the node 'y' Value\(9.0\) \(op 'sq'\).*set its _backward to a function"):
+        y.backward()
 
 
 # -- the numeric policy of Value's docstring, operation by operation ----------------

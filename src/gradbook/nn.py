@@ -19,7 +19,7 @@ import operator
 import random
 from numbers import Integral, Real
 
-from .engine import Value, _as_float
+from .engine import Value, _as_float, _node_n
 
 __all__ = ["Module", "Neuron", "Layer", "MLP"]
 
@@ -91,7 +91,7 @@ def _weighted_sum(ws, xs, b):
             total += w.data * x
             children.append(w)
             local.append(x)
-    return Value(total, children, "w·x+b", _local=tuple(local))
+    return _node_n(total, "w·x+b", tuple(children), tuple(local))
 
 
 class Module:
