@@ -39,6 +39,7 @@ import math
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from fractions import Fraction
 from numbers import Real
 from typing import Any, Union
 
@@ -721,43 +722,57 @@ def _exact_step(node):
             a.grad += _pow_grad(g, x, k, node.data)
         elif g != g:
             a.grad += g
-        node._b.grad += _scaled((g, node.data, math.log(x))) if math.isfinite(node.data) else _exp_grad(g, x, k)
+        node._b.grad += (
+            _scaled((g, node.data, math.log(x))) if math.isfinite(node.data) else _exp_grad(g, x, k) * math.log(x)
+        )
     else:  # "**k"
         a.grad += _pow_grad(g, x, node._db, node.data)
 
 
 def _scaled(num, den=()):
-    """The product of ``num`` over the product of ``den``, with no overflow or underflow on the way.
+    """The product of ``num`` over the product of ``den``, rounded once, with no overflow on the way.
 
-    Each factor is split into its mantissa and its power of two (``math.frexp``);
-    the mantissas are multiplied, the powers added, and ``math.ldexp`` rounds
-    the result once at the end, to a subnormal, 0 or ``inf`` only if the result
-    itself is one. ``den`` must be finite and non-zero.
+    Exact rational arithmetic (``fractions``), then one rounding to the nearest
+    float: a subnormal, 0 or ``inf`` only if the true result is one. Only the
+    rare nodes marked ``_EXACT`` come here. ``den`` must be finite and non-zero;
+    a NaN or an infinity among ``num`` gives what float arithmetic gives.
     """
-    m, e = 1.0, 0
+    if not all(math.isfinite(x) for x in num):
+        out = 1.0
+        for x in num:
+            out *= x
+        return out
+    out = Fraction(1)
     for x in num:
-        f, ex = math.frexp(x)
-        m, ey = math.frexp(m * f)
-        e += ex + ey
+        out *= Fraction(x)
     for x in den:
-        f, ex = math.frexp(x)
-        m, ey = math.frexp(m / f)
-        e += ey - ex
+        out /= Fraction(x)
     try:
-        return math.ldexp(m, e)
+        return float(out)
     except OverflowError:
-        return math.copysign(math.inf, m)
+        return math.inf if out > 0 else -math.inf
 
 
 def _pow_grad(g, x, k, out):
     """``g * k * x**(k-1)`` for a finite ``x != 0``, where ``out`` is ``x**k``."""
+    if k.is_integer() and abs(k) <= 1024 and math.isfinite(g):
+        return _exact_power(g, x, int(k))
     if math.isfinite(out) and out != 0.0:
         return _scaled((g, k, out), (x,))  # x**(k-1) = x**k / x
     return _exp_grad(g, x, k - 1) * k
 
 
+def _exact_power(g, x, k):
+    """``g * k * x**(k-1)`` exactly, then rounded, for an integer ``k``."""
+    out = Fraction(g) * k * Fraction(x) ** (k - 1)
+    try:
+        return float(out)
+    except OverflowError:
+        return math.inf if out > 0 else -math.inf
+
+
 def _exp_grad(g, x, k):
-    """``g * x**k``, where ``x**k`` itself is beyond a float, through logarithms."""
+    """``g * x**k``, where ``x**k`` itself is beyond a float, through logarithms (to about 1e-13)."""
     if g == 0.0 or g != g:
         return g * 0.0 if math.isfinite(g) else g
     sign = math.copysign(1.0, g) * (-1.0 if x < 0 and k % 2 == 1 else 1.0)
