@@ -16,6 +16,12 @@ reader can see, each there for speed or for a clear answer:
   Python's cyclic garbage collector to walk, again and again while the graph
   lives, and in a big forward pass that walking costs more than the arithmetic.
   ``_prev`` and ``_local`` give them as tuples, as micrograd's ``_prev`` does.
+* seven slots, no more: each slot costs every node of every graph time in
+  each pass of the garbage collector (bench/: one slot more is ~15% on a big
+  forward pass). ``_info`` is the operation, a ``str``, for a plain node;
+  a node with anything else (a label, a third child, a ``_backward``
+  function) keeps it all in one ``_Extra`` there instead. ``_op``,
+  ``label``, ``_more`` and ``_fn`` read and write it.
 * ``_fn`` is ``None`` for a node whose local derivatives are all it needs;
   otherwise it says what else ``backward()`` must do for it: call the
   ``_backward`` function a user set, a subclass's ``_backward`` method, or a
@@ -162,12 +168,10 @@ class Value:
         (False, True)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_more", "_fn")
+    __slots__ = ("data", "grad", "_a", "_da", "_b", "_db", "_info")
 
     data: float
     grad: float
-    label: Any
-    _op: str
 
     def __init__(
         self,
@@ -184,17 +188,62 @@ class Value:
         """
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
-        self.label = label
-        self._op = _op
+        self._a = self._b = None
+        self._da = self._db = 0.0
+        self._info = _op if type(_op) is str else str(_op)
+        if label != "":
+            self.label = label
         if _children or _local:
             _link(self, _children, _local)
-        else:  # a leaf: the common case, with nothing to check
-            self._a = self._b = None
-            self._da = self._db = 0.0
-            self._more = ()
-            self._fn = None
         if type(self) is not Value and type(self)._backward is not _BACKWARD:
             self._fn = _SUBCLASS
+
+    # -- what a node keeps besides its numbers and two children: in _info ---------------------
+
+    @property
+    def label(self) -> Any:
+        """A name for drawings and messages (``""``: none)."""
+        info = self._info
+        return "" if type(info) is str else info.label
+
+    @label.setter
+    def label(self, label: Any) -> None:
+        _extra(self).label = label
+
+    @property
+    def _op(self) -> str:
+        """The operation that made this node (``""`` for a leaf)."""
+        info = self._info
+        return info if type(info) is str else info.op
+
+    @_op.setter
+    def _op(self, op: str) -> None:
+        info = self._info
+        if type(info) is str:
+            self._info = op
+        else:
+            info.op = op
+
+    @property
+    def _more(self):
+        """The children after the first two and their local derivatives, ``(children, local)``; or ``()``."""
+        info = self._info
+        return () if type(info) is str else info.more
+
+    @_more.setter
+    def _more(self, more):
+        if more or type(self._info) is not str:
+            _extra(self).more = more
+
+    @property
+    def _fn(self):
+        info = self._info
+        return None if type(info) is str else info.fn
+
+    @_fn.setter
+    def _fn(self, fn):
+        if fn is not None or type(self._info) is not str:
+            _extra(self).fn = fn
 
     @property
     def _prev(self) -> tuple[Value, ...]:
@@ -289,8 +338,9 @@ class Value:
                     stack.append(None)
                     # The children in reverse: the first is popped, and so finished, first.
                     if node._b is not None:
-                        if node._more:
-                            stack += node._more[0][::-1]
+                        info = node._info
+                        if type(info) is not str and info.more:
+                            stack += info.more[0][::-1]
                         stack.append(node._b)
                     stack.append(node._a)
             elif leaves and node not in visited:  # a leaf is finished as soon as it is reached
@@ -327,26 +377,29 @@ class Value:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(topo):
-            fn = node._fn
-            if fn is not None:  # anything but stored local derivatives alone
-                if fn is _EXACT:
-                    _exact_step(node)
-                elif fn is _SUBCLASS:
-                    node._backward()
-                elif fn is _MISSING:
-                    raise _missing_rule(node)
-                else:
-                    fn()
-                continue
+            info = node._info
+            if type(info) is not str:  # a node with extras: a label, more children, a rule of its own
+                fn = info.fn
+                if fn is not None:
+                    if fn is _EXACT:
+                        _exact_step(node)
+                    elif fn is _SUBCLASS:
+                        node._backward()
+                    elif fn is _MISSING:
+                        raise _missing_rule(node)
+                    else:
+                        fn()
+                    continue
+                if info.more:
+                    g = node.grad
+                    for child, local in zip(*info.more):
+                        child.grad += local * g
             # child.grad += local * node.grad, as in _step, without a call per node.
             g = node.grad
             node._a.grad += node._da * g
             b = node._b
             if b is not None:
                 b.grad += node._db * g
-                if node._more:
-                    for child, local in zip(*node._more):
-                        child.grad += local * g
 
     # -- operations ---------------------------------------------------------------
 
@@ -622,14 +675,11 @@ def _node(data, op, a=None, da=0.0, b=None, db=0.0):
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
-    out._op = op
     out._a = a
     out._da = da
     out._b = b
     out._db = db
-    out._more = ()
-    out._fn = None
+    out._info = op
     return out
 
 
@@ -645,7 +695,7 @@ def _node_n(data, op, children, local):
         if n > 1:
             out._b, out._db = children[1], local[1]
             if n > 2:
-                out._more = (children[2:], local[2:])
+                out._info = _Extra(op, more=(children[2:], local[2:]))
     return out
 
 
@@ -783,14 +833,30 @@ def _exp_grad(g, x, k):
 
 
 def _restore(data, grad, label, op, a, da, b, db, more, cls=Value, fn=None, state=None):
-    out = _node(data, op, a, da, b, db)
-    if cls is not Value:
-        out = _new(cls)
-        out.data, out._op, out._a, out._da, out._b, out._db = data, op, a, da, b, db
-        if state:
-            out.__dict__.update(state)
-    out.grad, out.label, out._more, out._fn = grad, label, more, fn
+    out = _new(cls)
+    out.data, out.grad, out._a, out._da, out._b, out._db, out._info = data, grad, a, da, b, db, op
+    if label != "" or more or fn is not None:
+        out._info = _Extra(op, label, fn, more)
+    if state:
+        out.__dict__.update(state)
     return out
+
+
+class _Extra:
+    """What a node keeps in ``_info`` when its operation is not all: see the module's docstring."""
+
+    __slots__ = ("op", "label", "fn", "more")
+
+    def __init__(self, op, label="", fn=None, more=()):
+        self.op, self.label, self.fn, self.more = op, label, fn, more
+
+
+def _extra(node):
+    """The node's ``_Extra``, made now if it has only its operation so far."""
+    info = node._info
+    if type(info) is str:
+        info = node._info = _Extra(info)
+    return info
 
 
 def _restore_after(graph, *fields):
