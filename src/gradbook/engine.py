@@ -59,6 +59,7 @@ _EXACT = 1  # a gradient rule of its own, by _op (see _exact_step)
 _SUBCLASS = 2  # a subclass's own _backward method
 _MISSING = 3  # made with children and no local derivatives, and no _backward set yet
 
+_EMPTY = ""
 _TINY = sys.float_info.min  # the smallest normal float: below it a float loses digits
 
 
@@ -188,15 +189,34 @@ class Value:
         """
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
-        self._a = self._b = None
-        self._da = self._db = 0.0
-        self._info = _op if type(_op) is str else str(_op)
-        if label != "":
-            self.label = label
-        if _children or _local:
-            _link(self, _children, _local)
-        if type(self) is not Value and type(self)._backward is not _BACKWARD:
-            self._fn = _SUBCLASS
+        # A leaf leaves _da, _b and _db empty: nothing reads them while _a is None (and an empty
+        # slot is one store less, and one pointer less for the garbage collector to follow).
+        self._a = None
+        self._info = _op
+        # `is not ""`: the defaults are the one empty string; a leaf, the common case, skips the rest.
+        if _children or _op is not _EMPTY or label is not _EMPTY or _local is not None:
+            if type(_op) is not str:
+                self._info = str(_op)
+            if label != "":
+                self.label = label
+            if _children or _local:
+                _link(self, _children, _local)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass with a _backward method of its own: its nodes say so in _fn, for backward().
+        # Done here, once per class, so that Value(x) itself checks nothing for it.
+        super().__init_subclass__(**kwargs)
+        init = cls.__init__
+        if cls._backward is not _BACKWARD and not getattr(init, "_marks_subclass", False):
+
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                init(self, *args, **kw)
+                if type(self)._backward is not _BACKWARD:
+                    self._fn = _SUBCLASS
+
+            __init__._marks_subclass = True  # type: ignore[attr-defined]
+            __init__.__doc__ = init.__doc__
+            cls.__init__ = __init__  # type: ignore[method-assign]
 
     # -- what a node keeps besides its numbers and two children: in _info ---------------------
 
@@ -623,7 +643,9 @@ class Value:
                 f"local derivatives instead (Value(data, children, op, _local=...)) to copy it."
             )
         state = getattr(self, "__dict__", None)  # a subclass's own attributes
-        return (self.data, self.grad, self.label, self._op, self._a, self._da, self._b, self._db, self._more) + (
+        a = self._a
+        da, b, db = (self._da, self._b, self._db) if a is not None else (0.0, None, 0.0)
+        return (self.data, self.grad, self.label, self._op, a, da, b, db, self._more) + (
             type(self),
             fn,
             dict(state) if state else None,
