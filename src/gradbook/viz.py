@@ -12,7 +12,7 @@ value is a small oval in front of it. Three things differ from the lecture:
 
 Big drawings fail fast. Laying out a graph of thousands of values takes
 ``dot`` many minutes and gigabytes, and nobody can read the result, so
-``draw_dot`` refuses graphs of more than ``MAX_NODES`` (500) values unless
+``draw_dot`` refuses graphs of more than ``MAX_NODES`` (1,000) values unless
 given a larger ``max_nodes=``; and rendering what it returns stops ``dot``
 after ``RENDER_TIMEOUT`` (30) seconds with a ``TimeoutError`` that says so.
 
@@ -43,9 +43,10 @@ _HIGHLIGHT = "#ffd54f"
 _NODE = {"style": "filled", "fillcolor": "white", "color": "black", "fontcolor": "black"}
 _EDGE = {"color": "#888888"}
 
-# A 500-value graph (an MLP's loss on one sample is about 400) renders in a few
-# seconds; the lecture's 1,050-value demo loss took 18 s, 5,000 values never finished.
-MAX_NODES = 500
+# From measured layout times (bench/layout.py, 2 cores, 2026-12-03: MLP losses of
+# 504 values 0.9 s, 985 values 2.3 s, 1,632 values 6.3 s, 2,279 values 43 s): up to
+# 1,000 values a reader waits a few seconds; past that the time grows steeply.
+MAX_NODES = 1000
 RENDER_TIMEOUT = 30.0  # seconds
 
 
@@ -199,7 +200,7 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
     nodes in ``highlight`` are filled with a colour (for step-by-step
     backprop figures). ``.source`` needs nothing; rendering needs ``dot``.
 
-    A graph of more than ``max_nodes`` values (500 by default) raises a
+    A graph of more than ``max_nodes`` values (1,000 by default) raises a
     ``ValueError`` that gives its size: dot would take minutes or hours on
     it. Draw a part of it (``draw_dot`` of a node inside), or pass a larger
     ``max_nodes`` (``None``: no limit). Rendering the result (``pipe``,
@@ -224,13 +225,13 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
             n2 -> n0_op
         }
         >>> x = Value(1.0)
-        >>> for _ in range(300):
+        >>> for _ in range(600):
         ...     x = x * 1.0
         >>> draw_dot(x)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: draw_dot: this graph has 601 values, more than max_nodes=500. ...
-        >>> len(draw_dot(x, max_nodes=1000).source) > 0
+        ValueError: draw_dot: this graph has 1,201 values, more than max_nodes=1,000. ...
+        >>> len(draw_dot(x, max_nodes=2000).source) > 0
         True
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -239,6 +240,11 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, Real) or not timeout > 0):
         raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    if not (hasattr(root, "data") and hasattr(root, "_prev")):
+        raise TypeError(
+            f"draw_dot: root must be a Value (or a node with data and _prev), got {type(root).__name__}: "
+            f"{root!r:.60}. Draw the Value a computation returns, such as draw_dot(L)."
+        )
     nodes, edges = trace(root)
     if max_nodes is not None and len(nodes) > max_nodes:
         raise ValueError(
