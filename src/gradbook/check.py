@@ -25,10 +25,13 @@ whose objects have ``data``, ``grad``, ``_prev`` and ``backward()``, as the
 chapters' ``Value`` has from chapter 2 on.
 """
 
+from __future__ import annotations
+
 import math
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .engine import Value
 
@@ -81,7 +84,7 @@ def _nudged(f, xs, i, step, name, h_text):
         ) from err
 
 
-def numeric_grads(f, inputs, h=1e-6):
+def numeric_grads(f: Callable[[list[float]], Any], inputs: Iterable[float], h: float = 1e-6) -> list[float]:
     """The slope of ``f`` along each input, by central finite differences.
 
     ``f`` takes a list of floats and returns a ``Value`` or a float. If ``f``
@@ -191,13 +194,13 @@ class GradcheckResult:
     atol: float
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return all(row.ok for row in self.rows)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.ok
 
-    def report(self, show_all=False):
+    def report(self, show_all: bool = False) -> str:
         """A table of the gradients that do not match, or of all with ``show_all``.
 
         A mismatch is marked ``<-- wrong`` when the finite difference looks
@@ -240,7 +243,17 @@ class GradcheckResult:
     __str__ = report
 
 
-def gradcheck(f, inputs, h=1e-6, rtol=1e-5, atol=1e-6, *, names=None, raise_on_fail=False, value=Value):
+def gradcheck(
+    f: Callable[[list[Any]], Any],
+    inputs: Iterable[float],
+    h: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    *,
+    names: Iterable[object] | None = None,
+    raise_on_fail: bool = False,
+    value: Callable[[float], Any] = Value,
+) -> GradcheckResult:
     """Compare the gradients ``backward()`` gives with numeric ones.
 
     ``f`` takes a list of ``Value`` (one per number in ``inputs``, labelled
@@ -298,12 +311,12 @@ def gradcheck(f, inputs, h=1e-6, rtol=1e-5, atol=1e-6, *, names=None, raise_on_f
     """
     _check_h(h)
     xs = [float(x) for x in inputs]
-    names = [f"x{i}" for i in range(len(xs))] if names is None else [str(n) for n in names]
-    if len(names) != len(xs):
-        raise ValueError(f"got {len(names)} names for {len(xs)} inputs")
+    labels = [f"x{i}" for i in range(len(xs))] if names is None else [str(n) for n in names]
+    if len(labels) != len(xs):
+        raise ValueError(f"got {len(labels)} names for {len(xs)} inputs")
 
     make = _value_class(value)
-    leaves = [make(x, label=name) if make is Value else make(x) for x, name in zip(xs, names)]
+    leaves = [make(x, label=name) if make is Value else make(x) for x, name in zip(xs, labels)]
     missing = _missing(leaves[0]) if leaves else []
     if missing:
         raise TypeError(
@@ -334,11 +347,11 @@ def gradcheck(f, inputs, h=1e-6, rtol=1e-5, atol=1e-6, *, names=None, raise_on_f
 
     rows = []
     for i, leaf in enumerate(leaves):
-        num, doubt = _doubt(g, xs, i, out.data, h, tol, names[i], leaf.grad)
+        num, doubt = _doubt(g, xs, i, out.data, h, tol, labels[i], leaf.grad)
         # == first: inf - inf is nan, yet two equal infinities do match.
-        err = 0.0 if leaf.grad == num else abs(leaf.grad - num)
-        ok = math.isfinite(err) and err <= tol(num)
-        rows.append(GradRow(names[i], leaf.grad, num, err, ok, doubt))
+        abs_err = 0.0 if leaf.grad == num else abs(leaf.grad - num)
+        ok = math.isfinite(abs_err) and abs_err <= tol(num)
+        rows.append(GradRow(labels[i], leaf.grad, num, abs_err, ok, doubt))
 
     result = GradcheckResult(rows, rtol, atol)
     if raise_on_fail and not result.ok:

@@ -12,10 +12,14 @@ A figure is a graph (a root ``Value``, drawn with ``draw_dot``, or a
 ``graphviz.Digraph``) or a matplotlib figure.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .viz import draw_dot, label_svg, to_svg
 
@@ -24,7 +28,7 @@ __all__ = ["show", "show_steps", "set_host"]
 _host = None
 
 
-def set_host(host):
+def set_host(host: Any) -> Any:
     """Send every ``show``/``show_steps`` call to ``host`` (``None``: back to the default).
 
     A host has ``show(figure, alt=None)`` and ``show_steps([(title, figure), ...])``,
@@ -99,7 +103,7 @@ def _write(fig, prefix, alt=None):
     return Path(name)
 
 
-def show(obj, alt=None, **kwargs):
+def show(obj: Any, alt: str | None = None, **kwargs: Any) -> None:
     """Show a figure: a graph (a root node or a ``Digraph``) or a matplotlib figure.
 
     ``alt`` says in words what the figure shows, for readers who cannot see
@@ -128,7 +132,7 @@ def show(obj, alt=None, **kwargs):
     return None
 
 
-def show_steps(frames, **kwargs):
+def show_steps(frames: Iterable[tuple[object, Any]], **kwargs: Any) -> None:
     """Show a sequence of figures, one per step: a list of ``(title, figure)`` pairs.
 
     In the book the steps become tabs; in Jupyter each is displayed under its

@@ -173,6 +173,11 @@ class Value:
 
     data: float
     grad: float
+    _a: Any
+    _da: float
+    _b: Any
+    _db: float
+    _info: Any  # str, or an _Extra
 
     def __init__(
         self,
@@ -429,7 +434,7 @@ class Value:
             other = _coerce(other)
             if other is NotImplemented:
                 return other
-        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)  # type: ignore[union-attr]
 
     def __mul__(self, other: Operand) -> Value:
         """``self * other``; the local derivative for each side is the other side's number."""
@@ -437,7 +442,7 @@ class Value:
             other = _coerce(other)
             if other is NotImplemented:
                 return other
-        return _node(self.data * other.data, "*", self, other.data, other, self.data)
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)  # type: ignore[union-attr]
 
     def __sub__(self, other: Operand) -> Value:
         """``self - other``; local derivatives 1 and -1."""
@@ -445,7 +450,7 @@ class Value:
             other = _coerce(other)
             if other is NotImplemented:
                 return other
-        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
+        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)  # type: ignore[union-attr]
 
     def __neg__(self) -> Value:
         """``-self``; local derivative -1."""
@@ -525,18 +530,18 @@ class Value:
     # 2 * v, 1 - v, 2 / v, 2 ** v: Python asks the Value on the right.
     def __radd__(self, other: Number) -> Value:
         """``other + self`` for a number ``other``."""
-        other = _coerce(other)
-        return other if other is NotImplemented else other.__add__(self)
+        left = _coerce(other)
+        return left if left is NotImplemented else left.__add__(self)
 
     def __rmul__(self, other: Number) -> Value:
         """``other * self`` for a number ``other``."""
-        other = _coerce(other)
-        return other if other is NotImplemented else other.__mul__(self)
+        left = _coerce(other)
+        return left if left is NotImplemented else left.__mul__(self)
 
     def __rsub__(self, other: Number) -> Value:
         """``other - self`` for a number ``other``."""
-        other = _coerce(other)
-        return other if other is NotImplemented else other.__sub__(self)
+        left = _coerce(other)
+        return left if left is NotImplemented else left.__sub__(self)
 
     def __rtruediv__(self, other: Number) -> Value:
         """``other / self`` for a number ``other``."""
@@ -888,7 +893,7 @@ def _restore_after(graph, *fields):
 
 
 class _Pickling(threading.local):
-    nodes = frozenset()  # of the graphs the pickles in progress (in this thread) are writing first
+    nodes: frozenset = frozenset()  # of the graphs the pickles in progress (in this thread) are writing first
 
 
 _pickling = _Pickling()

@@ -21,11 +21,15 @@ Anything with ``data``, ``_prev`` and ``_op`` can be drawn (``label`` and
 along the way can use it too.
 """
 
+from __future__ import annotations
+
 import contextlib
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from numbers import Integral, Real
+from typing import Any
 
 import graphviz
 
@@ -61,7 +65,7 @@ class GraphvizNotFound(graphviz.ExecutableNotFound):
         Graphviz's `dot` program is needed ... `sudo apt-get install graphviz` ...
     """
 
-    def __init__(self, message=INSTALL_HINT):
+    def __init__(self, message: str = INSTALL_HINT) -> None:
         RuntimeError.__init__(self, message)
 
 
@@ -78,7 +82,7 @@ def _label(node):
     return getattr(node, "label", "") or ""
 
 
-def trace(root):
+def trace(root: Any) -> tuple[list[Any], list[tuple[Any, Any]]]:
     """Every node and edge of the graph behind ``root``, in a fixed order.
 
     Nodes come depth-first from ``root``, children in the order of ``_prev``;
@@ -94,7 +98,9 @@ def trace(root):
         >>> [(c.label, p._op) for c, p in edges]
         [('a', '*'), ('b', '*')]
     """
-    nodes, edges, seen = [], [], set()
+    nodes: list[Any] = []
+    edges: list[tuple[Any, Any]] = []
+    seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
@@ -151,9 +157,9 @@ class _Digraph(graphviz.Digraph):
     two methods as well.
     """
 
-    timeout = RENDER_TIMEOUT
-    values = None  # how many values draw_dot drew, for the timeout's message
-    alt = None  # (name, description) of the drawing in words, from describe()
+    timeout: float | None = RENDER_TIMEOUT
+    values: int | None = None  # how many values draw_dot drew, for the timeout's message
+    alt: tuple[str, str] | None = None  # (name, description) of the drawing in words, from describe()
 
     def pipe(
         self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False, *, engine=None, encoding=None
@@ -193,7 +199,15 @@ class _Digraph(graphviz.Digraph):
             return super().render(*args, **kwargs)
 
 
-def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
+def draw_dot(
+    root: Any,
+    rankdir: str = "LR",
+    format: str = "svg",
+    highlight: Iterable[Any] = (),
+    *,
+    max_nodes: int | None = MAX_NODES,
+    timeout: float | None = RENDER_TIMEOUT,
+) -> graphviz.Digraph:
     """The graph behind ``root`` as a ``graphviz.Digraph``.
 
     ``rankdir`` is ``"LR"`` (left to right) or ``"TB"`` (top to bottom);
@@ -290,7 +304,7 @@ def _name(node, number):
     return str(_label(node)).strip() or f"value {number}"
 
 
-def describe(root, rankdir="LR", highlight=(), *, _traced=None):
+def describe(root: Any, rankdir: str = "LR", highlight: Iterable[Any] = (), *, _traced: Any = None) -> tuple[str, str]:
     """The graph behind ``root`` in words: a short name and a description.
 
     The name says what the graph computes and how big it is; the description
@@ -313,7 +327,7 @@ def describe(root, rankdir="LR", highlight=(), *, _traced=None):
         b, an input, data -3.0000, grad 2.0000.
     """
     nodes, _ = _traced or trace(root)
-    number = {}
+    number: dict[int, int] = {}
     for n in nodes:
         if not str(_label(n)).strip():
             number[id(n)] = len(number) + 1
@@ -342,7 +356,7 @@ def describe(root, rankdir="LR", highlight=(), *, _traced=None):
     return name, f"Drawn {direction}, each value a box with its data and grad. {listed}{rest}."
 
 
-def label_svg(svg, alt, description=None):
+def label_svg(svg: str, alt: str, description: str | None = None) -> str:
     """``svg`` (text starting with ``<svg``) marked as one image with a text alternative.
 
     The root element gets ``role="img"`` and ``aria-label=alt``; a
@@ -366,7 +380,7 @@ def label_svg(svg, alt, description=None):
     return svg[:start] + head + desc + svg[end:]
 
 
-def to_svg(graph, *, alt=None, **kwargs):
+def to_svg(graph: Any, *, alt: str | None = None, **kwargs: Any) -> str:
     """SVG text of a graph, ready to put inside an HTML page.
 
     ``graph`` is a root node (drawn with ``draw_dot(graph, **kwargs)``) or
@@ -392,5 +406,5 @@ def to_svg(graph, *, alt=None, **kwargs):
     svg = svg[svg.index("<svg") :]
     name, description = getattr(graph, "alt", None) or (None, None)
     if alt is not None or name is not None:
-        svg = label_svg(svg, alt if alt is not None else name, description)
+        svg = label_svg(svg, alt if alt is not None else str(name), description)
     return svg
