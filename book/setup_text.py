@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import builtins
 import json
+import sys
 from dataclasses import dataclass, field
 
 from book.blocks import session_chain
@@ -99,10 +100,12 @@ class Facts:
     code: set = field(default_factory=set)  # those bound by def, class or import
     uses: set = field(default_factory=set)  # names read before they are bound here
     changes: set = field(default_factory=set)  # names whose objects may change
+    stores: set = field(default_factory=set)  # names whose attributes or items it sets (`Value.tanh = tanh`)
     called: set = field(default_factory=set)  # names read in call position or passed on (functions it may run)
     functions: dict = field(default_factory=dict)  # name -> Facts of the body of a def/class it binds
     imports: set = field(default_factory=set)  # names bound by import
     modules: dict = field(default_factory=dict)  # name bound by import -> top-level module
+    sources: dict = field(default_factory=dict)  # name bound by import -> what it is ("matplotlib.pyplot")
 
 
 class _Reader:
@@ -151,6 +154,9 @@ class _Reader:
                 self.f.imports.add(name)
                 module = alias.name if isinstance(node, ast.Import) else node.module or ""
                 self.f.modules[name] = module.split(".")[0]
+                self.f.sources[name] = alias.name if isinstance(node, ast.Import) and alias.asname else module
+                if isinstance(node, ast.ImportFrom):
+                    self.f.sources[name] = f"{module}:{alias.name}"
         elif isinstance(node, ast.Assign):
             self.expr(node.value)
             for t in node.targets:
@@ -168,6 +174,7 @@ class _Reader:
             else:
                 self.expr(node.target)
                 self.change(_root(node.target))
+                self.f.stores.add(_root(node.target))
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self.expr(node.iter)
             self.store(node.target)
@@ -187,6 +194,7 @@ class _Reader:
                 else:
                     self.expr(t)
                     self.change(_root(t))
+                    self.f.stores.add(_root(t))
         elif isinstance(node, ast.Global):
             self.declared_global.update(node.names)
         elif isinstance(node, ast.Nonlocal):
@@ -233,6 +241,7 @@ class _Reader:
                 if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)):
                     self.expr(node.value)
                     self.change(_root(node))
+                    self.f.stores.add(_root(node))
                     if isinstance(node, ast.Subscript):
                         self.expr(node.slice)
 
@@ -267,9 +276,12 @@ class _Reader:
         func = node.func
         if isinstance(func, ast.Name):
             self.f.called.add(func.id)
-            pure = func.id in PURE_CALLS
+            # A function of the session, or one unknown here, may change what it is given;
+            # a method call changes its object only (a library's methods do not
+            # change their arguments, save a random generator's: see STATEFUL_MODULES).
+            passes = func.id not in PURE_CALLS
         else:
-            pure = False
+            passes = False
             if isinstance(func, ast.Attribute):  # a method: it may change its object
                 self.change(_root(func.value))
         for arg in [*node.args, *(k.value for k in node.keywords)]:
@@ -277,7 +289,7 @@ class _Reader:
                 arg = arg.value
             if isinstance(arg, ast.Name):
                 self.f.called.add(arg.id)  # a function passed on may be run
-                if not pure:
+                if passes:
                     self.change(arg.id)
 
     def nested(self, inner):
@@ -400,26 +412,32 @@ class _Versions:
         self.code = []  # version -> bound by def/class/import
         self.function = []  # version -> Facts of its body (def/class), or None
         self.module = []  # version -> module name (import), or None
-        self.parent = []  # union-find over data versions: objects they may share
+        self.source = []  # version -> what an import bound, or None
+        self.joined = []  # unit -> data versions it binds or reads together: objects they may share
 
-    def new(self, unit, code, function, module):
+    def new(self, unit, code, function, module, source=None):
+        self.source.append(source)
         self.unit.append(unit)
         self.code.append(code)
         self.function.append(function)
         self.module.append(module)
-        self.parent.append(len(self.parent))
         return len(self.unit) - 1
 
-    def find(self, v):
-        while self.parent[v] != v:
-            self.parent[v] = self.parent[self.parent[v]]
-            v = self.parent[v]
-        return v
+    def groups(self, units):
+        """Find, for the objects as they stand after the first `units` units: version -> its group."""
+        parent = list(range(len(self.unit)))
 
-    def union(self, vs):
-        vs = [self.find(v) for v in vs]
-        for v in vs[1:]:
-            self.parent[v] = vs[0]
+        def find(v):
+            while parent[v] != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        for vs in self.joined[:units]:
+            roots = [find(v) for v in vs]
+            for r in roots[1:]:
+                parent[r] = roots[0]
+        return find
 
 
 @dataclass
@@ -463,17 +481,19 @@ def analyse(codes):
             if V.module[v] is not None:
                 if V.module[v] in STATEFUL_MODULES:
                     changed_versions.add(v)
-            elif not V.code[v] or n in f.changes:  # a class is changed only by its own statement (`Value.x = ...`)
+            elif not V.code[v] or n in f.stores:  # a class changes only by a statement of its own (`Value.x = ...`)
                 changed_versions.add(v)
         new = []
         for name in dict.fromkeys(f.binds):
             code = name in f.code
-            v = V.new(i, code, f.functions.get(name) if code else None, f.modules.get(name))
+            source = f.sources.get(name)
+            was = current.get(name)
+            if source is not None and was is not None and V.source[was] == source:
+                continue  # imported again: the same object, bound as before
+            v = V.new(i, code, f.functions.get(name) if code else None, f.modules.get(name), source)
             current[name] = v
             new.append(v)
-        data = [v for v in [*read, *new] if not V.code[v]]
-        if len(data) > 1:
-            V.union(data)
+        V.joined.append([v for v in [*read, *new] if not V.code[v]])
         reads.append(read)
         changes.append(changed_versions)
     return Session(all_units, reads, changes, V)
@@ -485,6 +505,7 @@ def needed_units(session, block):
     V = session.versions
     first = next(i for i, u in enumerate(us) if u.block == block) if any(u.block == block for u in us) else len(us)
     last = max((i for i, u in enumerate(us) if u.block == block), default=first - 1)
+    find = V.groups(last + 1)
     earlier = range(first)
     needed = set()
     todo = [v for i in range(first, last + 1) for v in session.reads[i]]
@@ -499,14 +520,27 @@ def needed_units(session, block):
         add = []
         if V.unit[v] < first:
             add.append(V.unit[v])
-        group = V.find(v)
-        add += [i for i in earlier if any(V.find(c) == group for c in session.changes[i])]
+        group = find(v)
+        # A statement that only prints or shows is never needed, whatever it calls.
+        add += [i for i in earlier if not us[i].output_only and any(find(c) == group for c in session.changes[i])]
         for i in add:
             if i not in needed:
                 needed.add(i)
                 todo += session.reads[i]
                 todo += session.changes[i]
+    # Every earlier import of the standard library or of what comes with gradbook,
+    # needed or not: the setups of a page's blocks then begin alike (the tests
+    # run what they share once), and such an import costs nothing and needs
+    # nothing installed. An import of numpy, matplotlib or torch comes only when needed.
+    for i in earlier:
+        f = us[i].facts
+        if f.binds and set(f.binds) <= f.imports and all(_always_there(m) for m in f.modules.values()):
+            needed.add(i)
     return sorted(needed)
+
+
+def _always_there(module):
+    return module in sys.stdlib_module_names or module in ("gradbook", "graphviz")
 
 
 def join(parts):
@@ -564,8 +598,13 @@ class Snippet:
 
     block: object  # book.blocks.Block
     text: str  # the with-setup text
+    pieces: tuple  # its top-level statements, in order: the setup's, then the block's code whole
     prefix_lines: int  # lines of the whole session up to and including the block, as shown
     setup_prints: bool
+
+
+def s_units(session, block):
+    return [u for u in session.units if u.block == block]
 
 
 def page_snippets(blocks):
@@ -582,7 +621,8 @@ def page_snippets(blocks):
         s = sessions[key]
         i = chain.index(b)
         prefix = sum(len(c.shown_code.split("\n")) for c in chain[: i + 1])
-        out[b.fence_line] = Snippet(b, with_setup(s, i, b.shown_code), prefix, setup_prints(s, i))
+        pieces = tuple(u.text for u in [*(s.units[n] for n in needed_units(s, i)), *s_units(s, i)])
+        out[b.fence_line] = Snippet(b, with_setup(s, i, b.shown_code), pieces, prefix, setup_prints(s, i))
     return out
 
 
