@@ -13,6 +13,9 @@ A pure function: book/hooks/notebooks.py writes its result beside the page.
 
 from __future__ import annotations
 
+import posixpath
+from pathlib import Path
+
 from book.blocks import fences, python_blocks
 from book.notebooks import chapter_title, requirements
 
@@ -70,3 +73,12 @@ def chapter_script(markdown, page_uri, site, book_title):
         section = here
         parts.append(f"{lead}{b.shown_code}")
     return "\n\n\n".join(parts) + "\n"
+
+
+def write_script(site_dir, page_url, markdown, page_uri, site, book_title):
+    """Write a chapter's script beside its page in the built site (the page links to it by its name)."""
+    folder = Path(site_dir) / (page_url if page_url.endswith("/") else posixpath.dirname(page_url))
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / script_name(page_uri)
+    target.write_text(chapter_script(markdown, page_uri, site, book_title), "utf8")
+    return target

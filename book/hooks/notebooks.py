@@ -37,9 +37,12 @@ from mkdocs.structure.nav import Section  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
+from book.blocks import python_blocks  # noqa: E402
 from book.build import STATE  # noqa: E402
+from book.chapter_script import script_name, write_script  # noqa: E402
 from book.notebooks import Site, chapter_notebook, chapter_title, write  # noqa: E402
 from book.sessions import ROOT  # noqa: E402
+from book.setup_text import snippets_html  # noqa: E402
 from book.wheel import gradbook_wheel, project  # noqa: E402
 
 CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
@@ -132,10 +135,11 @@ def on_page_markdown(markdown, page, config, files):
     # MkDocs from treating the link as one to a page.
     up = "../../" if config["use_directory_urls"] else "../"
     link = f'<a href="{up}notebooks/{stem}/{stem}.ipynb" download>{stem}.ipynb</a>'
+    script = f'<a href="{script_name(page.file.src_uri)}" download>{script_name(page.file.src_uri)}</a>'
     banner = (
         '!!! tip "Run this chapter yourself"\n'
         f"    Download it as a Jupyter notebook: {link}, or read the "
-        f"[notebook version](../notebooks/{stem}.ipynb).\n\n"
+        f"[notebook version](../notebooks/{stem}.ipynb); or as one Python script: {script}.\n\n"
     )
     # After the page's title, so the title stays the first heading.
     head, sep, rest = markdown.partition("\n")
@@ -167,6 +171,9 @@ def on_page_content(html, page, config, files):
         _written.add(notebook_uri(uri))
         if STATE.ahead is not None:
             STATE.ahead.render("mkdocs-jupyter", notebook_uri(uri))  # nbconvert, in a worker, as chapters go on
+        # The chapter as one script beside its page; its blocks' "Copy with setup".
+        write_script(config["site_dir"], page.url, page.file.content_string, uri, _site, config["site_name"])
+        html += snippets_html(python_blocks(page.file.content_string), "../" * page.url.count("/"))
     elif NOTEBOOK.match(uri):
         # Search finds the chapters; a notebook page repeats its chapter word for word.
         page.meta["search"] = {"exclude": True}
