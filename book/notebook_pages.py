@@ -33,6 +33,7 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from book.chapter_script import script_name
 from book.chapters import CHAPTER
 from book.notebooks import Site, chapter_notebook, chapter_title, write
 from book.upstream import jupyter_css
@@ -107,10 +108,11 @@ def banner(markdown, chapter_uri, use_directory_urls):
     # MkDocs from treating the link as one to a page.
     up = "../../" if use_directory_urls else "../"
     link = f'<a href="{up}notebooks/{stem}/{stem}.ipynb" download>{stem}.ipynb</a>'
+    script = f'<a href="{script_name(chapter_uri)}" download>{script_name(chapter_uri)}</a>'
     tip = (
         '!!! tip "Run this chapter yourself"\n'
         f"    Download it as a Jupyter notebook: {link}, or read the "
-        f"[notebook version](../notebooks/{stem}.ipynb).\n\n"
+        f"[notebook version](../notebooks/{stem}.ipynb); or as one Python script: {script}.\n\n"
     )
     # After the page's title, so the title stays the first heading.
     head, sep, rest = markdown.partition("\n")

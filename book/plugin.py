@@ -17,8 +17,9 @@ on_nav              number the chapters, order the navigation
 on_page_markdown    a page's blocks (book.blocks) and their problems; the notebook tip;
                     the home page's chapter list (book.chapters)
 on_pre_page         a notebook page is not rendered before its chapter wrote it
-on_page_content     a chapter writes its notebook and gets the live script
-                    (book.live_site); a notebook page leaves search
+on_page_content     a chapter writes its notebook and its script (book.chapter_script),
+                    gets its blocks' "Copy with setup" (book.setup_text) and the live
+                    script (book.live_site); a notebook page leaves search
 on_page_context     a notebook page's table of contents points at its real ids
 on_post_page        a notebook page's CSS into one shared file, figures into files
 on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math);
@@ -44,9 +45,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from book import chapters, live_site, notebook_pages
 from book.blocks import BUILD_LANGUAGES, all_imports, problems, python_blocks
+from book.chapter_script import write_script
 from book.formatter import BlockRunner, relative
 from book.math import typeset_site
 from book.prerun import Ahead, workers_wanted
+from book.setup_text import snippets_html
 from book.upstream import render_instead
 from book.wheel import gradbook_wheel, installed_wheel
 
@@ -162,6 +165,11 @@ class BookPlugin(BasePlugin[BookConfig]):
         written = self.notebooks.chapter_done(page, results, config["site_name"])
         if self.blocks.ahead is not None:
             self.blocks.ahead.render(self.config.notebooks_plugin, written)  # nbconvert, in a worker
+        # The chapter as one script beside its page (book.chapter_script); its blocks' "Copy with setup".
+        write_script(
+            config["site_dir"], page.url, page.file.content_string, uri, self.notebooks.site, config["site_name"]
+        )
+        html += snippets_html(done.blocks, "../" * page.url.count("/"))
         return live_site.page_assets(html, page.url, done.wrapped, done.runnable, self.wheels)
 
     def on_page_context(self, context, page, config, nav):
