@@ -27,7 +27,7 @@ import markdown_exec  # noqa: E402
 
 from book.blocks import BUILD_LANGUAGES, python_blocks  # noqa: E402
 from book.build import STATE  # noqa: E402
-from book.live import live_blocks  # noqa: E402
+from book.live import live_blocks, publish  # noqa: E402
 from book.wheel import gradbook_wheel, installed_wheel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +141,5 @@ def on_post_build(config):
     for f in sorted(LIVE.iterdir()):
         if f.is_file():
             _copy(f, out / f.name)
+    # The runner the page runs blocks with, and the sizes its progress counts (after wheel.py's on_post_build).
+    publish(out, [f"live/{d}" for d in VENDORED.values() if d != "pyodide/pyodide.mjs"] + [f"wheels/{n}" for n in _wheels])

@@ -141,4 +141,4 @@ def _run(code, returncode=None, session=None, id=None, **extra):  # noqa: A002 -
     else:
         out = ran.output
     STATE.results[(rel, block.fence_line)] = out
-    return out.page_html()
+    return out.page_html() if block.html else out.text  # printed text is escaped in an HTML block
