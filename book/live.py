@@ -94,3 +94,40 @@ def live_blocks(blocks):
                 break
         out[block.fence_line] = LiveBlock(block.session, index, block.shown_code, block.html, needs, bool(needs_here))
     return out
+
+
+# The modules the page runs its blocks with (book/live/worker.js imports
+# book.pagerun): the build's own runner, not a copy of it.
+RUNNER_MODULES = ("__init__.py", "sessions.py", "output.py", "figures.py", "pagerun.py")
+
+
+def runner_archive():
+    """The zip the page unpacks into Pyodide's site-packages: the package `book`, runner modules only."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in RUNNER_MODULES:
+            # A fixed date: the same bytes on every build.
+            info = zipfile.ZipInfo(f"book/{name}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, (here / name).read_bytes())
+    return buf.getvalue()
+
+
+def publish(live_dir, downloads):
+    """Write what the page's first Run needs besides the vendored files into `live_dir`
+    (site/live/): runner.zip, and manifest.json, the size in bytes of every file the
+    first Run downloads (`downloads`: paths under the site's root), for its progress."""
+    import json
+    from pathlib import Path
+
+    live_dir = Path(live_dir)
+    (live_dir / "runner.zip").write_bytes(runner_archive())
+    site = live_dir.parent
+    sizes = {path: (site / path).stat().st_size for path in ["live/runner.zip", *downloads]}
+    (live_dir / "manifest.json").write_text(json.dumps({"runner": "runner.zip", "sizes": sizes}, indent=1) + "\n")
+    return sizes

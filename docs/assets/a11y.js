@@ -47,23 +47,31 @@ function update(box) {
   if (!shrunk && box.classList.contains("gb-figure--full")) setFull(box, button, false);
 }
 
+const zoomed = new Set();  // every figure box with a zoom button
+
+// A "Show full size" button under a figure box; the live pages call it for the
+// figures a Run draws (window.gradbookFigures.zoomable).
+function zoomable(box) {
+  if (zoomed.has(box)) return;
+  zoomed.add(box);
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "gb-zoom md-button";
+  button.addEventListener("click", () =>
+    setFull(box, button, !box.classList.contains("gb-figure--full")));
+  box.after(button);
+  setFull(box, button, false);
+  update(box);
+}
+window.gradbookFigures = { zoomable };
+window.addEventListener("resize", () => zoomed.forEach((box) => box.isConnected ? update(box) : zoomed.delete(box)));
+
 document$.subscribe(({ body }) => {
-  const boxes = [...body.querySelectorAll(".gb-figure")];
-  for (const box of boxes) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "gb-zoom md-button";
-    button.addEventListener("click", () =>
-      setFull(box, button, !box.classList.contains("gb-figure--full")));
-    box.after(button);
-    setFull(box, button, false);
-    update(box);
-  }
+  body.querySelectorAll(".gb-figure").forEach(zoomable);
   // A step's tab shows another figure: keep its highlighted node in view too.
   body.querySelectorAll(".tabbed-set > input").forEach((input) =>
     input.addEventListener("change", () => requestAnimationFrame(() =>
       input.closest(".tabbed-set").querySelectorAll(".gb-figure--full").forEach(showHighlight))));
-  window.addEventListener("resize", () => boxes.forEach(update));
 });
 
 // A box that scrolls sideways (a long code line or formula, a notebook's output) can be
