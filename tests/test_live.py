@@ -33,7 +33,8 @@ class LivePage:
         self.page.goto(f"{origin}/chapters/{self.name}/", wait_until="load")
         self.page.wait_for_function("() => typeof document$ !== 'undefined'")
         if self.page.locator(".gb-live:not(.gb-live-off)").count():
-            self.page.locator(".gb-live-bar").first.wait_for(state="attached")  # live.js has set the blocks up
+            # live.js sets the blocks up a few at a time, when the browser is idle.
+            self.page.wait_for_function("() => document.documentElement.dataset.gbLive === 'ready'")
         # A class the reader has seen and the exercises' solutions sit in collapsed
         # <details>: open them all, as a reader would to edit what is inside.
         self.page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
@@ -133,7 +134,8 @@ def _screenshot(name):
 
 def test_first_load_stays_small(live_context, origin, site):
     """A reader who never presses Run downloads the controller script and its
-    stylesheet and nothing else of the live pages: within 5% of the page without them."""
+    stylesheet and nothing else of the live pages: at most 35 KB (uncompressed;
+    7% of the chapter, which no longer loads the 316 KB search index)."""
     page = live_context.new_page()
     sizes = {}
     page.on("response", lambda r: sizes.__setitem__(r.url, int(r.headers.get("content-length", 0))))
@@ -156,7 +158,7 @@ def test_first_load_stays_small(live_context, origin, site):
     before = total - added
     MEASURED["chapter 2 first load before"] = f"{before:,} B"
     MEASURED["after"] = f"{total:,} B (+{added / before:.1%})"
-    assert added <= 0.05 * before, (
+    assert added <= 35_000 and added <= 0.07 * before, (
         f"the live pages add {added} bytes to a first load of {before} ({added / before:.1%})"
     )
 

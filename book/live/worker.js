@@ -46,6 +46,12 @@ self.fetch = async (input, init) => {
         report();
         controller.enqueue(chunk);
       },
+      flush() {
+        report(true);
+        const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+        // All in: what is left is compiling Python, which says nothing until it is done.
+        if (done >= total) self.postMessage({ type: "stage", text: "Starting Python (compiling it: a few seconds)…" });
+      },
     }),
   );
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
