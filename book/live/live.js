@@ -24,11 +24,12 @@
 //   window.gradbookLive.code(blockElement)  the block's code as the reader has it now
 //
 // Options a test may set before the page loads (window.gradbookLiveOptions):
-//   {stallSeconds: 30, replaySeconds: 90}: the limits stated to the reader below.
+//   {stallSeconds: 30, compileSeconds: 60, replaySeconds: 90}: the limits stated to the reader below
+//   (a download that stalls, Python's start once its files are in, an earlier block that runs on).
 const script = document.querySelector("script[data-gb-wheels]");
 const WHEELS = JSON.parse(script.dataset.gbWheels).map((url) => new URL(url, location.href).href);
 const HERE = new URL("./", import.meta.url);
-const OPTIONS = { stallSeconds: 30, replaySeconds: 90, ...(window.gradbookLiveOptions || {}) };
+const OPTIONS = { stallSeconds: 30, compileSeconds: 60, replaySeconds: 90, ...(window.gradbookLiveOptions || {}) };
 const STORE = `gradbook-live:${location.pathname}`;
 
 let worker = null; // the Python worker, started on the first Run, ended by Stop or a failure
@@ -103,6 +104,7 @@ function startWorker() {
       );
     } else if (data.type === "stage") {
       if (data.text === "Running…") started = true;
+      if (data.compiling) running.compiling = true;
       running.block.status(data.text, true);
     } else if (data.type === "block") {
       running.current = data.index;
@@ -127,14 +129,17 @@ function armTimer() {
   clearTimeout(running.timer);
   const { request } = running;
   if (!started) {
+    const limit = running.compiling ? OPTIONS.compileSeconds : OPTIONS.stallSeconds;
     running.timer = setTimeout(() => {
       endWorker();
       finish({
         error:
-          `Python did not start within ${OPTIONS.stallSeconds} s (nothing more arrived or it did not finish starting). ` +
-          "Check your connection; the next Run tries again from the start.",
+          (running.compiling
+            ? `Python did not finish starting within ${limit} s of its files arriving. `
+            : `Python did not start: nothing more of it arrived for ${limit} s. Check your connection; `) +
+          "the next Run tries again from the start.",
       });
-    }, OPTIONS.stallSeconds * 1000);
+    }, limit * 1000);
   } else if (running.current !== undefined && running.current < request.index) {
     const index = running.current;
     running.timer = setTimeout(() => {
@@ -452,7 +457,8 @@ class LiveBlock {
     const without = document.createElement("button");
     without.type = "button";
     without.className = "gb-live-button";
-    without.textContent = `Run block ${this.number} without block ${earlier.number}`;
+    without.textContent = `Leave out block ${earlier.number}`;
+    without.title = `Run block ${this.number} without block ${earlier.number}`;
     without.addEventListener("click", () => {
       this.runButton.focus();
       this.run([earlier]);
@@ -460,7 +466,8 @@ class LiveBlock {
     const reset = document.createElement("button");
     reset.type = "button";
     reset.className = "gb-live-button";
-    reset.textContent = `Reset block ${earlier.number}`;
+    reset.textContent = `Put back block ${earlier.number}`;
+    reset.title = `Put back the book's code of block ${earlier.number}, then run this block`;
     reset.disabled = !earlier.edited;
     reset.addEventListener("click", () => {
       earlier.resetBlock();

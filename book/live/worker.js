@@ -39,6 +39,7 @@ const realFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const response = await realFetch(input, init);
   if (!response.ok || !response.body) return response;
+  const wasm = String(input.url ?? input).endsWith(".wasm");
   const counted = response.body.pipeThrough(
     new TransformStream({
       transform(chunk, controller) {
@@ -48,14 +49,38 @@ self.fetch = async (input, init) => {
       },
       flush() {
         report(true);
-        const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-        // All in: what is left is compiling Python, which says nothing until it is done.
-        if (done >= total) self.postMessage({ type: "stage", text: "Starting Python (compiling it: a few seconds)…" });
+        // Python's WebAssembly is in: compiling it says nothing until it is done.
+        if (wasm) self.postMessage({ type: "stage", text: "Starting Python (compiling it: a few seconds)…", compiling: true });
       },
     }),
   );
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 };
+
+// Pyodide reports some failures of its start only on the console, and then waits
+// for ever (a wasm that does not compile, a standard library that did not load):
+// heard here, they end the start at once, with Pyodide's own words.
+let failStart;
+const startFailed = new Promise((_, reject) => {
+  failStart = reject;
+});
+startFailed.catch(() => {});
+for (const [level, sign, what] of [
+  ["warn", "wasm instantiation failed", "Python's WebAssembly could not be compiled"],
+  ["error", "installing the standard library", "Python's standard library could not be loaded"],
+]) {
+  const original = console[level].bind(console);
+  let heard = false;
+  console[level] = (...args) => {
+    original(...args);
+    if (heard) {
+      failStart(new Error(`${what}: ${args.map(String).join(" ")}`));
+      heard = false;
+    } else if (String(args[0]).includes(sign)) {
+      heard = true; // Pyodide logs the error itself next
+    }
+  };
+}
 
 async function fetchOk(url) {
   const response = await self.fetch(url);
@@ -101,7 +126,7 @@ async function start(files) {
   // pyodide.asm.mjs is imported by Pyodide, which fetch cannot count: fetched
   // here first (counted), Pyodide's import then finds it in the browser's cache.
   await (await fetchOk(new URL("pyodide/pyodide.asm.mjs", HERE))).arrayBuffer();
-  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", HERE).href });
+  const pyodide = await Promise.race([loadPyodide({ indexURL: new URL("pyodide/", HERE).href }), startFailed]);
   self.postMessage({ type: "stage", text: "Starting Python…" });
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   for (const url of [files.runner, ...files.wheels]) {
