@@ -470,6 +470,7 @@ def test_an_earlier_block_that_fails_or_runs_too_long_is_named(faulty):
     p.wait(later)
     # It ran, without the looping block (what it prints depends on whether it needed it).
     assert later.get_attribute("data-gb-state") in ("done", "error") and "ran for more than" not in p.output(later)
+    _run_until_settled(p, later, 3 + 20)  # the loop is still above: stopped again, then put back
     later.get_by_role("button", name=f"Put back block {number}").click()
     p.wait(later)
     assert later.get_attribute("data-gb-state") == "done", p.output(later)
