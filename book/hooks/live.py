@@ -142,4 +142,5 @@ def on_post_build(config):
         if f.is_file():
             _copy(f, out / f.name)
     # The runner the page runs blocks with, and the sizes its progress counts (after wheel.py's on_post_build).
-    publish(out, [f"live/{d}" for d in VENDORED.values() if d != "pyodide/pyodide.mjs"] + [f"wheels/{n}" for n in _wheels])
+    downloads = [f"live/{d}" for d in VENDORED.values() if d != "pyodide/pyodide.mjs"]
+    publish(out, downloads + [f"wheels/{n}" for n in _wheels])
