@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import gradbook.display
 from book.figures import BookHost
-from book.output import Output, text_html
+from book.output import Output
 from book.sessions import EarlierBlockFailed, Runner
 
 MAX_LINES = 2000

@@ -388,7 +388,8 @@ def test_chapter7_invitation_puts_the_bug_back(pages):
 # Limits short enough for a test (the page states the ones it uses in its messages).
 SHORT_LIMITS = "window.gradbookLiveOptions = {stallSeconds: 5, replaySeconds: 3};"
 STATUS_LOG = """el => { window.gbStatuses = []; const s = el.querySelector('.gb-live-status');
-    new MutationObserver(() => window.gbStatuses.push(s.textContent)).observe(s, {childList: true, characterData: true, subtree: true}); }"""
+    new MutationObserver(() => window.gbStatuses.push(s.textContent))
+        .observe(s, {childList: true, characterData: true, subtree: true}); }"""
 
 
 @pytest.fixture
@@ -406,7 +407,9 @@ def _run_until_settled(p, block, limit_s):
     start = time.perf_counter()
     block.get_by_role("button", name="Run").click()
     p.page.wait_for_function(
-        "el => ['done', 'error', 'stopped'].includes(el.dataset.gbState)", arg=block.element_handle(), timeout=limit_s * 1000
+        "el => ['done', 'error', 'stopped'].includes(el.dataset.gbState)",
+        arg=block.element_handle(),
+        timeout=limit_s * 1000,
     )
     return time.perf_counter() - start
 
@@ -419,7 +422,10 @@ def test_every_start_fault_ends_in_a_message_and_the_next_run_starts_afresh(faul
         ("**/live/worker.js", lambda route: route.fulfill(status=404, body="no")),
         ("**/pyodide.asm.wasm", lambda route: route.abort()),
         # Not WebAssembly at all: Pyodide's compile fails (and Pyodide itself would wait forever).
-        ("**/pyodide.asm.wasm", lambda route: route.fulfill(status=200, body=b"\0asm\x01garbage", content_type="application/wasm")),
+        (
+            "**/pyodide.asm.wasm",
+            lambda r: r.fulfill(status=200, body=b"\0asm\x01junk", content_type="application/wasm"),
+        ),
         ("**/python_stdlib.zip", lambda route: route.abort()),
         # A start slower than the limit: a file that never arrives.
         ("**/pyodide.asm.mjs", lambda route: None),
