@@ -12,7 +12,7 @@ import re
 import time
 
 import pytest
-from test_browser import SCREENSHOTS, Watched
+from test_browser import SCREENSHOTS, Watched, check_axe, switch_to_dark
 
 from book.blocks import python_blocks
 from book.live import live_blocks
@@ -595,3 +595,18 @@ def test_a_second_chapter_downloads_nothing_again(browser, origin, tmp_path):
         assert again < 100_000, fetched
     finally:
         ctx.close()
+
+
+def test_axe_after_a_live_run(live_context, origin):
+    """Drawn figures, a traceback, the offers and the announcer pass axe (all impacts), light and dark."""
+    p = LivePage(live_context, origin, "02")
+    check_axe(p.page, "chapter 2 before a Run", "light")
+    p.run(p.block_with("show(draw_dot(L"))
+    later = p.block_with("L = d * f")
+    p.edit(p.block_with("sq = a * a"), "raise ValueError('x')")
+    p.run(later)
+    assert later.locator(".gb-live-offer").count() == 1
+    check_axe(p.page, "chapter 2 after a Run", "light")
+    switch_to_dark(p.page, "chapter 2")
+    check_axe(p.page, "chapter 2 after a Run", "dark")
+    p.page.close()

@@ -87,3 +87,18 @@ document$.subscribe(({ body }) => {
   focusScrollers(body);
   document.fonts.ready.then(() => focusScrollers(body));
 });
+
+// Material puts each code block's Copy button in a <nav> of its own, unnamed:
+// dozens of identical navigation landmarks, which screen readers list and axe
+// reports (landmark-unique). A row of buttons is not a landmark: role none.
+// Material adds them as blocks come into view, so they are caught as they come.
+function unlandmark(root) {
+  root.querySelectorAll("nav.md-code__nav:not([role])").forEach((nav) => nav.setAttribute("role", "none"));
+}
+unlandmark(document);
+new MutationObserver((records) => {
+  for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) {
+    if (n.matches("nav.md-code__nav")) n.setAttribute("role", "none");
+    else unlandmark(n);
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });
