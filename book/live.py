@@ -63,6 +63,7 @@ class LiveBlock:
     html: bool  # its output is HTML (a figure block)
     needs: str | None  # a module the browser lacks, which its session needs up to it
     needs_here: bool  # whether this block itself imports `needs` (else an earlier block does)
+    session_id: str | int = ""  # book.blocks.Block.session_id: the page groups its blocks by it
 
     @property
     def runnable(self):
@@ -70,7 +71,7 @@ class LiveBlock:
 
     def data(self):
         """The attributes the page's script reads."""
-        return {"session": self.session or "", "index": self.index, "code": self.code, "html": self.html}
+        return {"session": self.session_id, "index": self.index, "code": self.code, "html": self.html}
 
     def note(self):
         """The line shown under a block that cannot run in the page."""
@@ -92,7 +93,9 @@ def live_blocks(blocks):
             if needs:
                 needs_here = earlier is block
                 break
-        out[block.fence_line] = LiveBlock(block.session, index, block.shown_code, block.html, needs, bool(needs_here))
+        out[block.fence_line] = LiveBlock(
+            block.session, index, block.shown_code, block.html, needs, bool(needs_here), block.session_id
+        )
     return out
 
 

@@ -375,12 +375,11 @@ class LiveBlock {
     return up === 0 ? "this block" : up === 1 ? `the block above (block ${block.number})` : `block ${block.number}, above`;
   }
 
+  // data-gb-session is book.blocks.Block.session_id: a block without a session has one of its own.
   chain(without = []) {
-    return this.session
-      ? blocks
-          .filter((b) => b.session === this.session && b.index <= this.index && !without.includes(b))
-          .sort((a, b) => a.index - b.index)
-      : [this];
+    return blocks
+      .filter((b) => b.session === this.session && b.index <= this.index && !without.includes(b))
+      .sort((a, b) => a.index - b.index);
   }
 
   request(chain, extra) {
@@ -390,7 +389,7 @@ class LiveBlock {
       codes.push(extra.code);
       names.push(extra.name);
     }
-    return { key: this.session || `block-${this.number}`, chain: codes, names, index: codes.length - 1, blocks: chain };
+    return { key: this.session, chain: codes, names, index: codes.length - 1, blocks: chain };
   }
 
   async run(without = []) {
