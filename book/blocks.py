@@ -99,6 +99,12 @@ class Block:
         return (self.build_options or {}).get("session") or None
 
     @property
+    def session_id(self):
+        """Which session of its page the block runs in, the one rule for the build, the tests
+        and the live page: its session's name, or its own line (a block without one runs alone)."""
+        return self.session or self.fence_line
+
+    @property
     def html(self):
         return bool((self.build_options or {}).get("html"))
 

@@ -8,7 +8,7 @@ where `show()` puts it outside Jupyter, an SVG file whose path it prints;
 matplotlib draws into files, never into a window. So the script prints what
 the page shows, figures aside (tests/test_snippets.py runs every chapter's).
 
-A pure function: book/hooks/notebooks.py writes its result beside the page.
+A pure function: book/plugin.py writes its result beside the page.
 """
 
 from __future__ import annotations

@@ -132,7 +132,7 @@ class BlockRunner:
             out = done.output
         outcomes[block.fence_line] = None
         self.results[(page.rel, block.fence_line)] = out
-        return out.page_html()
+        return out.page_html() if block.html else out.text  # printed text is escaped in an HTML block
 
 
 def wrap(out, live, page):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from book.live import publish
 from book.sessions import ROOT
 
 LIVE = ROOT / "book" / "live"
@@ -64,10 +65,14 @@ def _copy(src, dst):
     shutil.copy2(src, dst)
 
 
-def copy_assets(site_dir):
+def copy_assets(site_dir, wheels):
+    """The live pages' files into the site, after its wheels (`wheels`: their names under wheels/)."""
     out = Path(site_dir) / "live"
     for src, dst in VENDORED.items():
         _copy(NODE_MODULES / src, out / dst)
     for f in sorted(LIVE.iterdir()):
         if f.is_file():
             _copy(f, out / f.name)
+    # The runner the page runs blocks with, and the sizes its progress counts.
+    downloads = [f"live/{d}" for d in VENDORED.values() if d != "pyodide/pyodide.mjs"]
+    publish(out, downloads + [f"wheels/{n}" for n in wheels])

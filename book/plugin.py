@@ -190,7 +190,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         (site / "wheels").mkdir(exist_ok=True)
         for name, data in (gradbook_wheel(), *(installed_wheel(n) for n in LIVE_PACKAGES)):
             (site / "wheels" / name).write_bytes(data)
-        live_site.copy_assets(site)
+        live_site.copy_assets(site, self.wheels)
         typeset_site(site)  # last: the math of the finished pages
         self.notebooks.close()
         self._write_outcomes()

@@ -65,7 +65,7 @@ def workers_wanted(environ=os.environ):
 
 def session_key(rel, block):
     """The runner's key of a block's session: blocks without a session run alone."""
-    return (rel, block.session or block.fence_line)
+    return (rel, block.session_id)
 
 
 def sessions(path, rel):

@@ -69,7 +69,7 @@ class BookRunner(DefaultRunner):
         if block.built and OUTCOMES.wait is not None:
             return _from_build(path, block)
         chain = session_chain(_blocks[path], block.session) if block.session else [block]
-        key = (str(path), block.session or block.fence_line)
+        key = (str(path), block.session_id)
         import gradbook.display
 
         # Figures go into the block's output, as at build time, only while a book block runs.
