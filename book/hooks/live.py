@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository r
 
 import markdown_exec  # noqa: E402
 
+from book import exercises  # noqa: E402
 from book.blocks import BUILD_LANGUAGES, python_blocks  # noqa: E402
 from book.build import STATE  # noqa: E402
 from book.live import live_blocks  # noqa: E402
@@ -79,7 +80,7 @@ def on_page_markdown(markdown, page, config, files):
     global _page
     is_chapter = page.file.src_uri.startswith(CHAPTER_PREFIX)
     _page = _Page(Path(page.file.abs_src_path)) if is_chapter else None
-    return markdown
+    return exercises.page_markdown(markdown) if is_chapter else markdown
 
 
 def _wrapper(inner):
@@ -123,6 +124,7 @@ def on_page_content(html_text, page, config, files):
         html_text += (
             f'<script type="module" src="{base}live/live.js" data-gb-wheels="{html.escape(wheels)}"></script>\n'
         )
+        html_text += exercises.page_assets(html_text, base)
     return html_text
 
 
