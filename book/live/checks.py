@@ -75,7 +75,7 @@ def backprop(root):
         node._backward()
 
 
-def gradients(value_class, f, xs, names, backward=None, tol=1e-5):
+def gradients(value_class, f, xs, names, expr=None, backward=None, tol=1e-5):
     """Wrong unless the gradients of `f`, built from the reader's `value_class`, match the nudge.
 
     `f` takes a list of leaves and returns the output node; `backward(root)`
@@ -86,10 +86,11 @@ def gradients(value_class, f, xs, names, backward=None, tol=1e-5):
     (backward or (lambda r: r.backward()))(root)
     expected = numeric(lambda v: f([value_class(x) for x in v]).data, xs)
     at = ", ".join(f"{n} = {x}" for n, x in zip(names, xs))
+    at = f"in {expr}, at {at}" if expr else f"at {at}"
     for name, leaf, want in zip(names, leaves, expected):
         if not math.isclose(leaf.grad, want, rel_tol=tol, abs_tol=tol):
             raise Wrong(
-                f"the gradient of {name} at {at}: expected {want:.6g} (from nudging {name}), got {leaf.grad!r}"
+                f"the gradient of {name} {at}: expected {want:.6g} (from nudging {name}), got {leaf.grad!r}"
             )
 
 
