@@ -195,4 +195,7 @@ def page_assets(page_html, base):
     """The Check's stylesheet and script for a page that has exercises with checks (after live.js)."""
     if 'class="gb-check"' not in page_html:
         return ""
-    return f'<link rel="stylesheet" href="{base}live/check.css">\n<script type="module" src="{base}live/check.js"></script>\n'
+    return (
+        f'<link rel="stylesheet" href="{base}live/check.css">\n'
+        f'<script type="module" src="{base}live/check.js"></script>\n'
+    )

@@ -89,9 +89,7 @@ def gradients(value_class, f, xs, names, expr=None, backward=None, tol=1e-5):
     at = f"in {expr}, at {at}" if expr else f"at {at}"
     for name, leaf, want in zip(names, leaves, expected):
         if not math.isclose(leaf.grad, want, rel_tol=tol, abs_tol=tol):
-            raise Wrong(
-                f"the gradient of {name} {at}: expected {want:.6g} (from nudging {name}), got {leaf.grad!r}"
-            )
+            raise Wrong(f"the gradient of {name} {at}: expected {want:.6g} (from nudging {name}), got {leaf.grad!r}")
 
 
 def gb_check(check, ns):
