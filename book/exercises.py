@@ -11,6 +11,8 @@ An exercise is a `### N. Title` section under `## Exercises`. In its Markdown:
 * one or more **wrong answers**: ``<!-- wrong: why it is wrong ... -->``, code
   a reader could plausibly put in the starter's place; the tests assert that
   the check flags each one, and passes the solution;
+* optionally, other **right answers**: ``<!-- also right: why ... -->``, which
+  the check must pass too (another correct algorithm than the solution's);
 * the **solution**: the Python block(s) inside the collapsed
   ``<details>`` whose summary is Solution.
 
@@ -26,6 +28,7 @@ import contextlib
 import html
 import io
 import re
+import sys
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +39,7 @@ PRELUDE_PATH = Path(__file__).resolve().parent / "live" / "checks.py"
 _HEADING = re.compile(r"^(#{2,3}) (.*)$")
 CHECK = re.compile(r"^<!-- check\n(?P<code>.*?)\n-->\n?", re.S | re.M)
 WRONG = re.compile(r"^<!-- wrong: (?P<why>[^\n]*)\n(?P<code>.*?)\n-->\n?", re.S | re.M)
+ALSO = re.compile(r"^<!-- also right: (?P<why>[^\n]*)\n(?P<code>.*?)\n-->\n?", re.S | re.M)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Exercise:
     solution: tuple  # the Solution's blocks
     check: str | None
     wrongs: tuple  # (why, code) pairs
+    rights: tuple = ()  # other right answers the check must pass, (why, code) pairs
 
     @property
     def where(self):
@@ -111,6 +116,7 @@ def exercises(path):
                 solution=solution,
                 check=check["code"] if check else None,
                 wrongs=tuple((m["why"].strip(), m["code"]) for m in WRONG.finditer(body)),
+                rights=tuple((m["why"].strip(), m["code"]) for m in ALSO.finditer(body)),
             )
         )
     return out
@@ -122,7 +128,7 @@ def exercises(path):
 
 def page_markdown(markdown):
     """The chapter's Markdown for MkDocs: each check becomes the Check's place, wrong answers go."""
-    markdown = WRONG.sub("", markdown)
+    markdown = ALSO.sub("", WRONG.sub("", markdown))
 
     def place(m):
         code = html.escape(m["code"]).replace("\n", "&#10;")
@@ -167,28 +173,84 @@ def run_check(check, namespace):
     return passed, said.getvalue().strip()
 
 
+_MASTERS = {}  # (path, session) -> [namespace, how many blocks of the chain ran in it]
+
+
+def _namespace_before(exercise, chain):
+    """The session's namespace with the blocks above the starter run (shown code, as in the page), kept between calls."""
+    key = (exercise.path, exercise.starter.session)
+    target = chain.index(exercise.starter)
+    state = _MASTERS.get(key)
+    if state is None or state[1] > target:
+        module = types.ModuleType("gb_exercise_" + exercise.path.stem.replace("-", "_"))
+        module.__dict__["__builtins__"] = builtins
+        state = _MASTERS[key] = [module.__dict__, 0]
+    ns = state[0]
+    with contextlib.redirect_stdout(io.StringIO()):
+        while state[1] < target:
+            block = chain[state[1]]
+            exec(compile(block.shown_code, f"{exercise.path.name}:{block.fence_line + 1}", "exec"), ns)
+            state[1] += 1
+    return ns
+
+
+def _snapshot(ns):
+    """The state of the session's own classes and objects, to put back after an answer changed it."""
+    module, saved = ns.get("__name__"), []
+    for value in list(ns.values()):
+        if isinstance(value, type) and value.__module__ == module:
+            saved.append((value, dict(vars(value))))
+        elif type(value).__module__ == module and hasattr(value, "__dict__"):
+            saved.append((value, dict(value.__dict__)))
+    return saved
+
+
+def _restore(saved):
+    for obj, attrs in saved:
+        if isinstance(obj, type):
+            for name in [n for n in vars(obj) if n not in attrs]:
+                delattr(obj, name)
+            for name, value in attrs.items():
+                if name not in ("__dict__", "__weakref__") and vars(obj).get(name) is not value:
+                    setattr(obj, name, value)
+        else:
+            obj.__dict__.clear()
+            obj.__dict__.update(attrs)
+
+
 def judge(exercise, code):
-    """(passed, message) for `code` put in the starter's place, after the blocks above it, as the page runs them."""
+    """(passed, message) for `code` put in the starter's place, after the blocks above it, as the page runs them.
+
+    The blocks above run once per session and are kept; each answer runs in a
+    copy of that namespace, and what it changed in the session's classes and
+    objects is put back afterwards, so that answers cannot see each other.
+    """
     from gradbook import display
 
-    blocks = python_blocks(exercise.path)
-    chain = session_chain(blocks, exercise.starter.session)
-    before = chain[: chain.index(exercise.starter)]
-    module = types.ModuleType("gb_exercise")
-    ns = module.__dict__
-    ns["__builtins__"] = builtins
+    chain = session_chain(python_blocks(exercise.path), exercise.starter.session)
     previous = display.set_host(_NoFigures())
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            for block in before:
-                exec(compile(block.shown_code, f"{exercise.path.name}:{block.fence_line + 1}", "exec"), ns)
-            try:
-                exec(compile(code, "the reader's block", "exec"), ns)
-            except Exception as error:
-                return False, f"the block itself raised {type(error).__name__}: {error}"
-        return run_check(exercise.check, ns)
+        master = _namespace_before(exercise, chain)
+        saved = _snapshot(master)
+        ns = dict(master)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                try:
+                    exec(compile(code, "the reader's block", "exec"), ns)
+                except Exception as error:
+                    return False, f"the block itself raised {type(error).__name__}: {error}"
+            return run_check(exercise.check, ns)
+        finally:
+            _restore(saved)
     finally:
         display.set_host(previous)
+        _close_figures()
+
+
+def _close_figures():
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
 
 
 def page_assets(page_html, base):

@@ -26,6 +26,9 @@ def test_check_passes_the_solution_and_flags_every_wrong_answer(ex):
     passed, said = judge(ex, ex.solution_code)
     assert passed, f"{ex.where}: the solution fails its check: {said}"
     assert said.startswith("Passed")
+    for why, code in ex.rights:
+        passed, said = judge(ex, code)
+        assert passed, f"{ex.where}: the check fails another right answer ({why}): {said}"
     for why, code in ex.wrongs:
         passed, said = judge(ex, code)
         assert not passed, f"{ex.where}: the check passes a wrong answer ({why})"
