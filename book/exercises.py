@@ -177,7 +177,7 @@ _MASTERS = {}  # (path, session) -> [namespace, how many blocks of the chain ran
 
 
 def _namespace_before(exercise, chain):
-    """The session's namespace with the blocks above the starter run (shown code, as in the page), kept between calls."""
+    """The session's namespace after the blocks above the starter (shown code, as in the page), kept."""
     key = (exercise.path, exercise.starter.session)
     target = chain.index(exercise.starter)
     state = _MASTERS.get(key)
