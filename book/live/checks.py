@@ -40,7 +40,8 @@ def close(got, expected, what, tol=1e-6):
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             raise Wrong(f"{what}: expected the number {expected!r}, got {got!r}")
         if not math.isclose(got, expected, rel_tol=tol, abs_tol=tol):
-            raise Wrong(f"{what}: expected {expected:.6g}, got {got!r}")
+            shown = f"{expected!r}" if tol < 1e-9 else f"{expected:.6g}"  # as many digits as the check needs
+            raise Wrong(f"{what}: expected {shown}, got {got!r}")
     elif got != expected:
         raise Wrong(f"{what}: expected {expected!r}, got {got!r}")
 
