@@ -77,9 +77,9 @@ class Exercise:
         return [f"{self.where}: {p}" for p in out]
 
 
-def exercises(path):
-    """The exercises of a chapter, in page order."""
-    text = path.read_text("utf8")
+def exercises(path, text=None):
+    """The exercises of a chapter, in page order (`text`: the page's Markdown, if already read)."""
+    text = path.read_text("utf8") if text is None else text
     lines = text.split("\n")
     blocks = python_blocks(text, path)
     sections, in_exercises = [], False
@@ -137,13 +137,28 @@ def page_markdown(markdown):
     return CHECK.sub(place, markdown)
 
 
-def has_checks(markdown):
-    return bool(CHECK.search(markdown)) or 'class="gb-check"' in markdown
+def _literal(text):
+    """`text` as a Python string literal that reads as code where it can."""
+    if "\\" in text or "'''" in text or text.endswith("'"):
+        return repr(text)
+    return "'''\n" + text + "\n'''"
 
 
-def check_program(check):
-    """What a notebook's Check cell runs: the check, on the notebook's own names."""
-    return f"{check}\n\n\ngb_check(check, globals())"
+def notebook_helpers():
+    """The source of a notebook's cell that sets the checks up (run once, before the Check cells)."""
+    return (
+        "# The exercises' checks: this cell sets them up; each Check cell below runs one.\n"
+        "def gradbook_check(source, helpers=" + _literal(prelude().strip("\n")) + "):\n"
+        '    g = {"__name__": "gb_check"}  # the check\'s names never land among yours\n'
+        "    exec(helpers, g)\n"
+        "    exec(source, g)\n"
+        '    g["gb_check"](g["check"], globals())\n'
+    )
+
+
+def notebook_check(check):
+    """The source of an exercise's Check cell in the notebook."""
+    return "# Check your answer: run this cell after the one above.\ngradbook_check(" + _literal(check) + ")\n"
 
 
 def prelude():
