@@ -276,3 +276,8 @@ def page_assets(page_html, base):
         f'<link rel="stylesheet" href="{base}live/check.css">\n'
         f'<script type="module" src="{base}live/check.js"></script>\n'
     )
+
+
+def problems(path):
+    """What the exercises of a chapter lack, in words (the build warns, so a strict build stops)."""
+    return [p for ex in exercises(path) for p in ex.problems()]

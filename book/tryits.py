@@ -89,3 +89,18 @@ def tryits(path):
         m = _STEPS.match(rest)
         out.append(TryIt(path, i, words, parse_steps(m["steps"]) if m else None))
     return out
+
+
+def problems(path):
+    """Try-it notes without steps, or with steps the browser tests could not read (the build warns)."""
+    out = []
+    try:
+        found = tryits(path)
+    except ValueError as error:
+        return [f"{path.name}: {error}"]
+    for t in found:
+        if t.steps is None:
+            out.append(f"{t.where}: a Try it note with no <!-- try-it --> steps after it (docs/contributing.md)")
+        elif not any(s.verb in ("see", "not", "figure", "fails") for s in t.steps):
+            out.append(f"{t.where}: its steps check nothing the note promises: add a see: step")
+    return out
