@@ -21,6 +21,7 @@ import markdown_exec  # noqa: E402
 from markdown_exec import ExecutionError, base_format, code_block  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
+from book import exercises, tryits  # noqa: E402
 from book.blocks import BUILD_LANGUAGES, problems, python_blocks, session_chain  # noqa: E402
 from book.build import STATE, start_build  # noqa: E402
 from book.prerun import Ahead, session_key, workers_wanted  # noqa: E402
@@ -84,7 +85,7 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     _page = _Page(path)
     STATE.runner.forget()  # a page's sessions are its own; the cache keeps their results
-    for problem in problems(path):
+    for problem in problems(path) + exercises.problems(path) + tryits.problems(path):
         log.warning(problem)
     # What the build holds is big (MkDocs' pages, chapter 11's trained nets): keep
     # the cyclic collector from walking it again and again while blocks run.
