@@ -37,7 +37,7 @@ function setUp(el) {
   const target = previousLive(el);
   const bar = document.createElement("div");
   bar.className = "gb-check-bar";
-  const verdict = document.createElement("p");
+  const verdict = document.createElement("div");
   verdict.className = "gb-check-verdict";
   verdict.setAttribute("role", "status");
   if (!target || target.classList.contains("gb-live-off")) {
