@@ -14,12 +14,14 @@ on_config           register the book's Python formatter with markdown-exec
 on_files            add a notebook file after the chapters (book.notebook_pages);
                     a full build starts its sessions in worker processes (book.prerun)
 on_nav              number the chapters, order the navigation
-on_page_markdown    a page's blocks (book.blocks) and their problems; the notebook tip;
-                    the home page's chapter list (book.chapters)
+on_page_markdown    a page's blocks (book.blocks) and what they, its exercises (book.exercises)
+                    and its Try-its (book.tryits) lack; the notebook tip; the exercises'
+                    checks out of the page; the home page's chapter list (book.chapters)
 on_pre_page         a notebook page is not rendered before its chapter wrote it
 on_page_content     a chapter writes its notebook and its script (book.chapter_script),
-                    gets its blocks' "Copy with setup" (book.setup_text) and the live
-                    script (book.live_site); a notebook page leaves search
+                    gets its blocks' "Copy with setup" (book.setup_text), the live
+                    script (book.live_site) and the Check buttons'; a notebook page
+                    leaves search
 on_page_context     a notebook page's table of contents points at its real ids
 on_post_page        a notebook page's CSS into one shared file, figures into files
 on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math);
@@ -43,7 +45,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
-from book import chapters, live_site, notebook_pages
+from book import chapters, exercises, live_site, notebook_pages, tryits
 from book.blocks import BUILD_LANGUAGES, all_imports, problems, python_blocks
 from book.chapter_script import write_script
 from book.formatter import BlockRunner, relative
@@ -132,7 +134,9 @@ class BookPlugin(BasePlugin[BookConfig]):
             return markdown
         chapter = chapters.is_chapter(uri)
         self.blocks.start_page(page.file.abs_src_path, chapter)
-        for problem in problems(Path(page.file.abs_src_path)):
+        path = Path(page.file.abs_src_path)
+        # What a block, an exercise (book.exercises) or a Try-it (book.tryits) lacks: a strict build stops.
+        for problem in problems(path) + (exercises.problems(path) + tryits.problems(path) if chapter else []):
             log.warning(problem)
         # What the build holds is big (MkDocs' pages, chapter 11's trained nets): keep
         # the cyclic collector from walking it again and again while blocks run.
@@ -143,7 +147,8 @@ class BookPlugin(BasePlugin[BookConfig]):
             except ValueError as error:
                 raise PluginError(str(error)) from None
         if chapter:
-            return notebook_pages.banner(markdown, uri, config["use_directory_urls"])
+            # The tip to run the chapter elsewhere; each exercise's check becomes the place of its Check button.
+            return exercises.page_markdown(notebook_pages.banner(markdown, uri, config["use_directory_urls"]))
         return markdown
 
     @event_priority(50)  # before mkdocs-jupyter's on_pre_page reads the notebook
@@ -170,7 +175,10 @@ class BookPlugin(BasePlugin[BookConfig]):
             config["site_dir"], page.url, page.file.content_string, uri, self.notebooks.site, config["site_name"]
         )
         html += snippets_html(done.blocks, "../" * page.url.count("/"))
-        return live_site.page_assets(html, page.url, done.wrapped, done.runnable, self.wheels)
+        html = live_site.page_assets(html, page.url, done.wrapped, done.runnable, self.wheels)
+        if done.runnable:  # the Check buttons use the live page's Python (after live.js)
+            html += exercises.page_assets(html, "../" * page.url.count("/"))
+        return html
 
     def on_page_context(self, context, page, config, nav):
         if notebook_pages.is_notebook(page.file.src_uri):

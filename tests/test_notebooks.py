@@ -16,7 +16,9 @@ import nbformat
 import pytest
 
 from book.blocks import python_blocks
+from book.exercises import exercises
 from book.notebooks import (
+    CHECK_TAG,
     Site,
     absolute_links,
     admonitions_to_quotes,
@@ -207,9 +209,12 @@ def test_notebook_is_complete_and_clean(site, chapter):
     nb = notebook(site, chapter)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    install, cells = code[0], code[1:]
+    install, cells = code[0], [c for c in code[1:] if CHECK_TAG not in c.metadata.get("tags", ())]
     assert install.source.startswith("%pip install ") and install.execution_count is None
     assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1))
+    checks = [c for c in code if CHECK_TAG in c.metadata.get("tags", ())]
+    # The Check cells are the reader's to run: stored un-run, their code collapsed.
+    assert all(c.execution_count is None and not c.outputs and c.metadata.jupyter.source_hidden for c in checks)
     for cell in cells:
         if _prints_or_draws(cell.source):
             assert cell.outputs, f"{chapter.stem}: a cell that prints or draws has no output:\n{cell.source}"
@@ -219,6 +224,23 @@ def test_notebook_is_complete_and_clean(site, chapter):
     assert f"{published()}chapters/{chapter.stem}/" in links  # back to its chapter
     assert not [t for t in links if not t.startswith(("https://", "http://", "#"))], links
     assert "](../" not in text and 'href="../' not in text
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_notebook_keeps_the_learning_shape(site, chapter):
+    """Solutions collapsed (their code cell, not a heading above it), a Check cell per exercise, no page-only words."""
+    nb = notebook(site, chapter)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    hidden = [c.source for c in code if c.metadata.get("jupyter", {}).get("source_hidden")]
+    for ex in exercises(chapter):
+        for block in ex.solution:
+            assert block.shown_code in hidden, f"{ex.where}: its solution's cell is not collapsed"
+    checks = [c for c in code if CHECK_TAG in c.metadata.get("tags", ())]
+    wanted = sum(1 for ex in exercises(chapter) if ex.check)
+    assert len(checks) == wanted + (1 if wanted else 0), f"{chapter.stem}: {len(checks)} check cells"
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for words in ("**Run**", "**Reset**", "Reset", "press Run", "your browser", "<details", "<summary"):
+        assert words not in prose, f"{chapter.stem}: the notebook says {words!r}, which only the page has"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -463,6 +485,12 @@ def test_notebook_runs_in_a_fresh_environment_as_stored(executed, chapter):
     else:  # a later one, in the same environment: everything its first cell asks for is there
         assert "gradbook is already installed" in pip and "Successfully installed" not in pip, pip
     for before, after in zip(code[1:], code_ran[1:]):
+        if CHECK_TAG in before.metadata.get("tags", ()):
+            # Run in order, a Check judges the starter as given: it says what is missing, and fails nothing.
+            said = _stdout(after)
+            assert said == "" or said.startswith("Not yet: "), f"{chapter.stem}: a Check cell said {said!r}"
+            assert not [o for o in after.outputs if o.output_type == "error"], before.source
+            continue
         assert _figures(after) == _figures(before), f"not the same figures:\n{before.source}"
         if not _depends_on_the_machine(before.source):
             assert without_measurements(_stdout(after)) == without_measurements(_stdout(before)), before.source
