@@ -203,6 +203,7 @@ class LiveBlock {
       for (const part of result.parts) {
         if (part.kind === "text") html += this.html ? part.text : textBlock(part.text);
         else if (part.kind === "graph") html += (await drawDot(part)) + "\n";
+        else if (part.kind === "svg") html += `<div class="gb-figure">\n${part.svg}</div>\n`; // gradbook.plot
         else html += (await steps(part.frames)) + "\n";
       }
     } catch (error) {
