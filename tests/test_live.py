@@ -14,8 +14,6 @@ import time
 import pytest
 from test_browser import SCREENSHOTS, Watched
 
-from book.blocks import python_blocks
-from book.live import live_blocks
 from sitebuild import CHAPTERS
 
 CHAPTER = {md.stem[:2]: md.stem for md in CHAPTERS}
