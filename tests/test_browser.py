@@ -183,10 +183,11 @@ def check_figures(page, name):
                 }
             }
             const r = svg.getBoundingClientRect();
-            // Size of the smallest label as drawn on screen (Graphviz draws text as
-            // <text>; matplotlib draws it as paths, so its figures report none).
+            // Size of the smallest label as drawn on screen (Graphviz and gradbook.plot draw
+            // text as <text>, a plot's y label turned 90 degrees, hence the scale as a length;
+            // matplotlib draws text as paths, so its figures report none).
             const fonts = [...svg.querySelectorAll("text")].map(t =>
-                parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+                parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b));
             return {where, stray, foreign,
                     visible: svg.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}),
                     width: r.width, height: r.height, minFont: fonts.length ? Math.min(...fonts) : null,
@@ -302,8 +303,9 @@ def check_figures_fit(page, name):
     figures = page.evaluate(
         """() => [...document.querySelectorAll(".gb-figure")].filter(b => b.offsetParent).map(box => {
             const svg = box.querySelector("svg");
+            // The scale a label is drawn at, rotated or not (a y axis's label is turned 90 degrees).
             const fonts = [...svg.querySelectorAll("text")].map(t =>
-                parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+                parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b));
             const r = svg.getBoundingClientRect();
             return {width: r.width, room: box.clientWidth,
                     scroll: box.scrollWidth, role: svg.getAttribute("role"),
