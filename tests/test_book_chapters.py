@@ -5,7 +5,10 @@ import re
 import pytest
 from mkdocs.structure.files import File
 
+from book import exercises, tryits
+from book.blocks import problems
 from book.chapters import chapter_list, home_page, is_chapter
+from book.sessions import Runner
 from sitebuild import CHAPTERS, DOCS
 
 CONTRIBUTING = DOCS / "contributing.md"
@@ -46,6 +49,24 @@ def test_the_new_chapter_skeleton_has_what_every_chapter_needs():
     found = sections(skeleton())
     assert list(found)[-2:] == ["Summary", "Exercises"]
     assert skeleton().startswith("---\ndescription: ")
+
+
+def test_a_chapter_copied_from_the_skeleton_passes_the_books_checks(tmp_path):
+    """What a strict build asks of a chapter (book.plugin's problems), and its exercise's check
+    passing its solution and flagging its wrong answer, as for every chapter of the book."""
+    chapter = tmp_path / "14-new.md"
+    chapter.write_text(skeleton(), "utf8")
+    found = problems(chapter) + exercises.problems(chapter) + tryits.problems(chapter)
+    assert not found, "\n".join(found)
+    (exercise,) = exercises.exercises(chapter)
+    assert exercises.judge(exercise, exercise.solution_code)[0]
+    assert not any(exercises.judge(exercise, code)[0] for _, code in exercise.wrongs)
+    runner = Runner()
+    from book.blocks import python_blocks, session_chain
+
+    chain = session_chain(python_blocks(chapter), "NN-slug")
+    for i in range(len(chain)):
+        runner.run(("skeleton", "NN-slug"), chain, i, str(chapter))
 
 
 def test_the_chapters_are_the_numbered_files():
