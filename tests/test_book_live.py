@@ -79,8 +79,8 @@ def test_every_block_of_the_book_runs_in_the_browser():
 
 
 def test_a_block_the_page_cannot_run_gets_a_note_under_its_code():
-    """No chapter has such a block now; the hook still marks one, should a chapter add it."""
-    from book.hooks import live as hook
+    """No chapter has such a block now; the build still marks one, should a chapter add it."""
+    from book.formatter import wrap
 
     [block] = live_blocks(page("import numpy\nprint(1)")).values()
     built = '<div class="language-python highlight"><pre><code>import numpy</code></pre></div>\n<pre>1</pre>'
@@ -88,7 +88,7 @@ def test_a_block_the_page_cannot_run_gets_a_note_under_its_code():
     class Page:
         runnable = 0
 
-    html = hook._wrap(built, block, Page())
+    html = wrap(built, block, Page())
     assert html.startswith('<div class="gb-live gb-live-off">') and Page.runnable == 0
     note = "This block needs numpy: it runs in a local install or in the chapter&#x27;s notebook."
     assert html.index("</code></pre></div>") < html.index(note) < html.index("<pre>1</pre>")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from book.blocks import python_blocks
+from book.notebooks import CHECK_TAG
 from sitebuild import CHAPTERS
 
 
@@ -37,8 +38,13 @@ def test_chapter_built_without_a_failed_block(site, chapter):
 def test_chapter_notebook_matches_its_page(site, chapter):
     stem = chapter.stem
     nb = json.loads((site / "notebooks" / stem / f"{stem}.ipynb").read_text("utf8"))
-    code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
-    # The first code cell installs what the notebook needs; then the chapter's blocks, as the page shows them.
+    code = [
+        "".join(c["source"])
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and CHECK_TAG not in c.get("metadata", {}).get("tags", [])
+    ]
+    # The first code cell installs what the notebook needs; then the chapter's blocks, as the page shows them
+    # (and the exercises' Check cells, book.notebooks.CHECK_TAG, which are no block of the page).
     assert code[0].startswith("%pip install ")
     assert code[1:] == [block.shown_code for block in python_blocks(chapter)]
     assert f'href="../../notebooks/{stem}/{stem}.ipynb" download' in page(site, chapter)

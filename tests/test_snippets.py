@@ -30,6 +30,7 @@ import pytest
 
 from book.blocks import python_blocks, session_chain
 from book.chapter_script import script_name
+from book.notebooks import CHECK_TAG
 from book.setup_text import BLOCK_HEAD, SETUP_HEAD, page_snippets, units
 from sitebuild import CHAPTERS, ROOT, without_measurements
 
@@ -63,7 +64,10 @@ def same_output(got, built):
 def built_outputs(site, chapter):
     """What each Python block of a chapter printed at build time, from the notebook of that build."""
     nb = json.loads((site / "notebooks" / chapter.stem / f"{chapter.stem}.ipynb").read_text("utf8"))
-    cells = [c for c in nb["cells"] if c["cell_type"] == "code"][1:]  # the first installs gradbook
+    # The first installs gradbook; an exercise's Check cell (book.notebooks.CHECK_TAG) is no block of the page.
+    cells = [
+        c for c in nb["cells"] if c["cell_type"] == "code" and CHECK_TAG not in c.get("metadata", {}).get("tags", [])
+    ][1:]
     blocks = python_blocks(chapter)
     assert len(cells) == len(blocks), f"{chapter.name}: {len(cells)} code cells for {len(blocks)} blocks"
     return ["".join("".join(o["text"]) for o in c["outputs"] if o["output_type"] == "stream") for c in cells]
