@@ -9,7 +9,7 @@ the new curves and boundary) and chapter 4's sentence about the last digits.
 import re
 
 import pytest
-from test_browser import SCREENSHOTS
+from test_browser import screenshot
 from test_live import LivePage
 
 
@@ -51,8 +51,7 @@ def test_chapter11_try_it_trains_again_in_the_page(context, origin):
     cells = boundary.locator(".gb-live-output .gb-figure svg rect[fill='#aebff3'], svg rect[fill='#f2ab95']")
     assert cells.count() > 40  # both classes shaded, row by row
     assert boundary.locator(".gb-live-output .gb-figure svg circle").count() == 100
-    SCREENSHOTS.mkdir(exist_ok=True)
-    boundary.screenshot(path=str(SCREENSHOTS / "live-boundary.png"))
+    screenshot(boundary, "live-boundary.png")
     p.watched.assert_clean("chapter 11 in the page")
     p.page.close()
 
