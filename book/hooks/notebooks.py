@@ -138,8 +138,8 @@ def on_page_markdown(markdown, page, config, files):
     script = f'<a href="{script_name(page.file.src_uri)}" download>{script_name(page.file.src_uri)}</a>'
     banner = (
         '!!! tip "Run this chapter yourself"\n'
-        f"    Download it as a Jupyter notebook: {link}, or read the "
-        f"[notebook version](../notebooks/{stem}.ipynb); or as one Python script: {script}.\n\n"
+        f"    Download it as a Jupyter notebook, {link}, or as one Python script, {script}; or read the "
+        f"[notebook version](../notebooks/{stem}.ipynb).\n\n"
     )
     # After the page's title, so the title stays the first heading.
     head, sep, rest = markdown.partition("\n")
