@@ -161,7 +161,7 @@ def test_a_block_that_begins_with_imports_names_no_module_it_lacks():
                 imported.append(names)
                 where.append(b.where)
     assert len(snippets) > 50
-    results = run_snippets(snippets, ["gradbook", "graphviz", "numpy", "matplotlib.pyplot"])
+    results = run_snippets(snippets, ["gradbook", "graphviz", "numpy", "matplotlib.pyplot", "torch"])
     missing = []
     for w, names, result in zip(where, imported, results, strict=True):
         m = re.search(r"NameError: name '(\w+)' is not defined", result["error"])
@@ -243,13 +243,18 @@ def test_the_3_13_repl_reads_every_block_as_3_11s_does(tmp_path):
 
     (tmp_path / "graphviz").symlink_to(Path(graphviz.__file__).parent)
     env = {**ENV, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(tmp_path)])}
-    failures = []
-    for chapter in CHAPTERS:
-        for chain in sessions(chapter).values():
-            _, errs = run_repl(python, chain, env)
-            for b, err in zip(chain, errs):
-                if "SyntaxError" in err or "IndentationError" in err:
-                    failures.append(f"{b.where}: Python 3.13's REPL:\n{err.strip()}")
+
+    def layout_failures(chain):
+        _, errs = run_repl(python, chain, env)
+        return [
+            f"{b.where}: Python 3.13's REPL:\n{err.strip()}"
+            for b, err in zip(chain, errs)
+            if "SyntaxError" in err or "IndentationError" in err
+        ]
+
+    chains = [chain for chapter in CHAPTERS for chain in sessions(chapter).values()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        failures = [f for found in pool.map(layout_failures, chains) for f in found]
     assert not failures, "\n\n".join(failures)
 
 
