@@ -71,7 +71,6 @@ COMPOUND = (
     *((ast.Match,) if hasattr(ast, "Match") else ()),
     *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
 )
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -216,9 +215,7 @@ class _Reader:
                     self.statement(child)
                 elif isinstance(child, ast.expr):
                     self.expr(child)
-                elif isinstance(child, ast.match_case) if hasattr(ast, "match_case") else False:
-                    self.generic(child)
-                else:
+                else:  # a match case, a comprehension's parts...
                     self.generic(child)
 
     def generic(self, node):
