@@ -46,8 +46,10 @@ def chapter_script(markdown, page_uri, site, book_title):
     head = [
         '"""' + f"{title}: a chapter of {book_title}, as one script.",
         "",
-        f"The code of {site.page_url(page_uri)}, block by block, as the page",
-        "shows it. Run it with:",
+        "The code of the chapter's page, block by block, as the page shows it:",
+        f"{site.page_url(page_uri)}",
+        "",
+        "Run it with:",
         "",
         f"    pip install {install}",
         f"    python {name}",

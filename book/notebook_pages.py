@@ -111,8 +111,8 @@ def banner(markdown, chapter_uri, use_directory_urls):
     script = f'<a href="{script_name(chapter_uri)}" download>{script_name(chapter_uri)}</a>'
     tip = (
         '!!! tip "Run this chapter yourself"\n'
-        f"    Download it as a Jupyter notebook: {link}, or read the "
-        f"[notebook version](../notebooks/{stem}.ipynb); or as one Python script: {script}.\n\n"
+        f"    Download it as a Jupyter notebook, {link}, or as one Python script, {script}; or read the "
+        f"[notebook version](../notebooks/{stem}.ipynb).\n\n"
     )
     # After the page's title, so the title stays the first heading.
     head, sep, rest = markdown.partition("\n")

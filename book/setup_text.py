@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import json
 import sys
 from dataclasses import dataclass, field
@@ -70,7 +71,6 @@ COMPOUND = (
     *((ast.Match,) if hasattr(ast, "Match") else ()),
     *((ast.TryStar,) if hasattr(ast, "TryStar") else ()),
 )
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -215,9 +215,7 @@ class _Reader:
                     self.statement(child)
                 elif isinstance(child, ast.expr):
                     self.expr(child)
-                elif isinstance(child, ast.match_case) if hasattr(ast, "match_case") else False:
-                    self.generic(child)
-                else:
+                else:  # a match case, a comprehension's parts...
                     self.generic(child)
 
     def generic(self, node):
@@ -355,6 +353,11 @@ class Unit:
 
 def units(code, block=0):
     """The top-level statements of `code` (a block's shown code), in order."""
+    return list(_units(code, block))
+
+
+@functools.lru_cache(maxsize=1024)  # the build's checks, the page's snippets and the script all read each block
+def _units(code, block):
     tree = ast.parse(code)
     lines = code.split("\n")
     groups = []
@@ -388,7 +391,7 @@ def units(code, block=0):
             )
         )
         start = end + 1
-    return out
+    return tuple(out)
 
 
 def _output_only(node):
@@ -448,6 +451,7 @@ class Session:
     reads: list  # unit -> versions it reads
     changes: list  # unit -> versions whose objects it may change
     versions: _Versions
+    needed: dict = field(default_factory=dict)  # block -> its needed units, once found
 
 
 def analyse(codes):
@@ -501,12 +505,24 @@ def analyse(codes):
 
 def needed_units(session, block):
     """Indices of the units of earlier blocks that block `block` of the session needs, in order."""
+    if block not in session.needed:
+        session.needed[block] = _needed_units(session, block)
+    return session.needed[block]
+
+
+def _needed_units(session, block):
     us = session.units
     V = session.versions
     first = next(i for i, u in enumerate(us) if u.block == block) if any(u.block == block for u in us) else len(us)
     last = max((i for i, u in enumerate(us) if u.block == block), default=first - 1)
     find = V.groups(last + 1)
     earlier = range(first)
+    # Which earlier units change each group of objects, as they stand at this block.
+    changers = {}
+    for i in earlier:
+        if not us[i].output_only:  # a statement that only prints or shows is never needed, whatever it calls
+            for g in {find(c) for c in session.changes[i]}:
+                changers.setdefault(g, []).append(i)
     needed = set()
     todo = [v for i in range(first, last + 1) for v in session.reads[i]]
     # Changes made by the block itself to earlier objects need those objects' history too.
@@ -517,12 +533,9 @@ def needed_units(session, block):
         if v in done:
             continue
         done.add(v)
-        add = []
+        add = changers.get(find(v), [])
         if V.unit[v] < first:
-            add.append(V.unit[v])
-        group = find(v)
-        # A statement that only prints or shows is never needed, whatever it calls.
-        add += [i for i in earlier if not us[i].output_only and any(find(c) == group for c in session.changes[i])]
+            add = [V.unit[v], *add]
         for i in add:
             if i not in needed:
                 needed.add(i)
@@ -585,6 +598,7 @@ def setup_prints(session, block):
     return False
 
 
+@functools.lru_cache(maxsize=4096)
 def _prints(code):
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in OUTPUT_CALLS

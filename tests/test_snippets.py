@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,6 @@ SHOWN = re.compile(r"^show(?:_steps)?\(\): .*(?:\n|$)", re.M)
 ECHO = re.compile(r"^(?:PosixPath|WindowsPath)\(.*\)\n", re.M)
 ENV = {**os.environ, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
 _NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
-IDS = [c.stem for c in CHAPTERS]
 
 
 def _normalise(text):
@@ -94,8 +94,18 @@ def _statements(code):
 # --------------------------------------------------------------------------- "Copy with setup"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
-def test_every_block_copied_with_setup_runs_alone(chapter, site):
+def each_chapter(check, site):
+    """`check(chapter, site)` for every chapter, two at a time (the machine's two cores); their failures."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return [f for found in pool.map(lambda c: check(c, site), CHAPTERS) for f in found]
+
+
+def test_every_block_copied_with_setup_runs_alone(site):
+    failures = each_chapter(with_setup_failures, site)
+    assert not failures, "\n\n".join(failures)
+
+
+def with_setup_failures(chapter, site):
     blocks = python_blocks(chapter)
     built = built_outputs(site, chapter)
     snippets = page_snippets(blocks)
@@ -120,7 +130,7 @@ def test_every_block_copied_with_setup_runs_alone(chapter, site):
             got = "\n".join(_normalise(got).splitlines()[-n:]) if n else ""
         if not same_output(got, out):
             failures.append(f"{b.where}: printed\n{result['out']}\ninstead of what it printed at build\n{out}")
-    assert not failures, "\n\n".join(failures)
+    return failures
 
 
 def test_with_setup_is_the_block_after_what_it_needs():
@@ -155,7 +165,7 @@ def test_a_block_that_begins_with_imports_names_no_module_it_lacks():
                 imported.append(names)
                 where.append(b.where)
     assert len(snippets) > 50
-    results = run_snippets(snippets, ["gradbook", "graphviz", "numpy", "matplotlib.pyplot"])
+    results = run_snippets(snippets, ["gradbook", "graphviz", "numpy", "matplotlib.pyplot", "torch"])
     missing = []
     for w, names, result in zip(where, imported, results, strict=True):
         m = re.search(r"NameError: name '(\w+)' is not defined", result["error"])
@@ -191,13 +201,17 @@ def sessions(chapter):
     return {b.session: session_chain(blocks, b.session) for b in blocks}
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
-def test_every_block_pasted_into_the_repl_runs_as_in_a_script(chapter, site):
+def test_every_block_pasted_into_the_repl_runs_as_in_a_script(site):
     """The plain REPL (3.11's, line by line), each session's blocks pasted in page order: no error, same output.
 
     The REPL also echoes the value of an expression statement (`ax.plot(...)` is a list): a
     display hook that shows nothing keeps that out, it is not output of the code.
     """
+    failures = each_chapter(repl_failures, site)
+    assert not failures, "\n\n".join(failures)
+
+
+def repl_failures(chapter, site):
     built = dict(zip([b.fence_line for b in python_blocks(chapter)], built_outputs(site, chapter), strict=True))
     failures = []
     for chain in sessions(chapter).values():
@@ -208,8 +222,9 @@ def test_every_block_pasted_into_the_repl_runs_as_in_a_script(chapter, site):
                 failures.append(f"{b.where}: pasted into the REPL:\n{err}")
             elif not same_output(ECHO.sub("", out), built[b.fence_line]):
                 failures.append(f"{b.where}: pasted into the REPL it printed\n{out}\ninstead of\n{built[b.fence_line]}")
-        assert len(outs) == len(chain) + 1, f"{chapter.name}: the REPL stopped early:\n{errs[-1]}"
-    assert not failures, "\n\n".join(failures)
+        if len(outs) != len(chain) + 1:
+            failures.append(f"{chapter.name}: the REPL stopped early:\n{errs[-1]}")
+    return failures
 
 
 def _python313():
@@ -232,30 +247,45 @@ def test_the_3_13_repl_reads_every_block_as_3_11s_does(tmp_path):
 
     (tmp_path / "graphviz").symlink_to(Path(graphviz.__file__).parent)
     env = {**ENV, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(tmp_path)])}
-    failures = []
-    for chapter in CHAPTERS:
-        for chain in sessions(chapter).values():
-            _, errs = run_repl(python, chain, env)
-            for b, err in zip(chain, errs):
-                if "SyntaxError" in err or "IndentationError" in err:
-                    failures.append(f"{b.where}: Python 3.13's REPL:\n{err.strip()}")
+
+    def layout_failures(chain):
+        _, errs = run_repl(python, chain, env)
+        return [
+            f"{b.where}: Python 3.13's REPL:\n{err.strip()}"
+            for b, err in zip(chain, errs)
+            if "SyntaxError" in err or "IndentationError" in err
+        ]
+
+    chains = [chain for chapter in CHAPTERS for chain in sessions(chapter).values()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        failures = [f for found in pool.map(layout_failures, chains) for f in found]
     assert not failures, "\n\n".join(failures)
 
 
 # --------------------------------------------------------------------------- each chapter as a script
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
-def test_the_chapter_as_a_script_prints_what_the_page_prints(chapter, site, tmp_path):
+def test_the_chapter_as_a_script_prints_what_the_page_prints(site):
+    failures = each_chapter(script_failures, site)
+    assert not failures, "\n\n".join(failures)
+
+
+def script_failures(chapter, site):
     script = site / "chapters" / chapter.stem / script_name(f"chapters/{chapter.name}")
     page = (site / "chapters" / chapter.stem / "index.html").read_text("utf8")
-    assert f'href="{script.name}" download' in page, "the page links to its script"
-    assert "markdown-exec" not in script.read_text("utf8")
+    if f'href="{script.name}" download' not in page:
+        return [f"{chapter.name}: the page does not link to {script.name}"]
+    if "markdown-exec" in script.read_text("utf8"):
+        return [f"{script.name}: a build-only line"]
     proc = subprocess.run(
         [sys.executable, script.name], cwd=script.parent, capture_output=True, text=True, env=ENV, timeout=600
     )
-    assert proc.returncode == 0, proc.stderr
-    assert same_output(proc.stdout, "".join(built_outputs(site, chapter))), proc.stdout
+    if proc.returncode != 0:
+        return [f"python {script.name}: exit {proc.returncode}\n{proc.stderr}"]
+    page_text = "".join(built_outputs(site, chapter))
+    if not same_output(proc.stdout, page_text):
+        return [f"python {script.name} printed\n{proc.stdout}\ninstead of the page's\n{page_text}"]
+    return []
 
 
 # --------------------------------------------------------------------------- the button, in Chromium
@@ -279,8 +309,8 @@ def test_the_copy_with_setup_button_copies_what_runs(browser, origin):
         el = page.locator(f'.gb-live[data-gb-session="{block.session}"][data-gb-index="{index}"]')
         button = el.get_by_role("button", name=re.compile("with setup"))
         button.wait_for(state="attached")
-        # The block's code and its printed output each keep their plain Copy.
-        assert el.locator("button[data-md-type='copy']").count() >= 1, "the plain Copy button stays"
+        source = el.locator(".highlight").first  # the code; the output after it is a .highlight too
+        assert source.locator("button[data-md-type='copy']").count() == 1, "the plain Copy button stays"
         el.scroll_into_view_if_needed()
         el.locator("pre").first.hover()
         button.click()
