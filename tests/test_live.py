@@ -137,7 +137,13 @@ def test_first_load_stays_small(live_context, origin, site):
     page.close()
     live = {u: n for u, n in sizes.items() if "/live/" in u or "/wheels/" in u}
     # check.js and check.css: the exercises' Check buttons (they too load nothing more until pressed).
-    assert sorted(u.rsplit("/", 1)[1] for u in live) == ["check.css", "check.js", "live.css", "live.js"], sorted(live)
+    assert sorted(u.rsplit("/", 1)[1] for u in live) == [
+        "check.css",
+        "check.js",
+        "live.css",
+        "live.js",
+        "snippets.js",
+    ], sorted(live)
     html = (site / "chapters" / CHAPTER["02"] / "index.html").read_text("utf8")
     # The page's own bytes for the live blocks: the wrapper divs with their data.
     markup = sum(

@@ -2,6 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -154,7 +155,7 @@ def _draw(p):
     return p.to_svg()
 
 
-def test_show_hands_a_plot_to_the_host_as_itself_and_writes_it_elsewhere(tmp_path, monkeypatch):
+def test_show_hands_a_plot_to_the_host_as_itself_and_writes_it_elsewhere(tmp_path, monkeypatch, capsys):
     p = Plot()
     p.line([0, 1])
 
@@ -177,8 +178,9 @@ def test_show_hands_a_plot_to_the_host_as_itself_and_writes_it_elsewhere(tmp_pat
     assert recorder.seen == [(p, "A line.")]
     monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))
     monkeypatch.setattr(gradbook.display, "_host", None)
-    path = show(p, alt="A line.")
-    assert 'aria-label="A line."' in path.read_text()
+    assert show(p, alt="A line.") is None  # the path is printed, not returned (no echo at the REPL)
+    path = Path(re.search(r"written to (\S+\.svg)", capsys.readouterr().out)[1])
+    assert path.parent.parent == tmp_path and 'aria-label="A line."' in path.read_text()
 
 
 def test_the_book_renders_a_plot_as_a_plot_figure_and_asks_for_words():

@@ -7,7 +7,8 @@
 // reader has edited is copied as edited, after the same setup.
 const data = document.getElementById("gb-snippets");
 const SETUP = data ? JSON.parse(data.textContent) : {};
-const LABEL = "Copy with setup: this block and the code above it that it needs, to run alone";
+// No "run" in it: the live blocks' buttons are found by their names ("Run block 4"), by tests and by readers.
+const LABEL = "Copy with setup: this block and the code above it that it needs, to paste on its own";
 // Material's copy icon with a plus: the same look as the Copy button beside it.
 const ICON =
   "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Cpath d='M19 21H8V7h11m0-2H8" +
