@@ -67,6 +67,25 @@ def test_a_link_a_notebook_cannot_follow_stops_the_build():
         absolute_links("[x](../../README.md)", "chapters/01-a.md", SITE)
 
 
+def test_page_only_words_are_left_out_of_notebooks():
+    from book.notebooks import without_page_words
+
+    text = (
+        '!!! example "Try it"\n    Press **Run** under the block above: it runs in your browser. Then change\n'
+        "    `x` and press\n    **Run**: it prints 12. **Reset** puts the book's code back.\n"
+    )
+    assert without_page_words(text) == '!!! example "Try it"\n    Then change\n    `x` and run it: it prints 12.\n'
+    checked = without_page_words("the block below. **Check** compares them")
+    assert checked == "the block below. The Check cell compares them"
+
+
+def test_a_collapsed_solution_becomes_its_bold_summary():
+    from book.notebooks import collapsed_details
+
+    text = '<details class="success" markdown="1">\n<summary>Solution</summary>\n\nWhy.\n\n</details>\n'
+    assert collapsed_details(text) == "**Solution**\n\nWhy.\n\n"
+
+
 def test_html_comments_are_left_out():
     md = notebook_markdown("Before.\n<!-- untested: see [ch 5](05-x.md) -->\nAfter.", "chapters/01-a.md", SITE)
     assert md == "Before.\nAfter."
