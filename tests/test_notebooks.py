@@ -29,6 +29,7 @@ from book.notebooks import (
     requirements,
 )
 from book.output import Figure, Output, Steps
+from book.tryits import tryits
 from book.wheel import project
 from sitebuild import CHAPTERS, ROOT, without_measurements
 
@@ -251,6 +252,7 @@ def test_notebook_keeps_the_learning_shape(site, chapter):
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for words in ("**Run**", "**Reset**", "Reset", "press Run", "your browser", "<details", "<summary"):
         assert words not in prose, f"{chapter.stem}: the notebook says {words!r}, which only the page has"
+    assert prose.count("> **Try it**") == len(tryits(chapter)), f"{chapter.stem}: a Try it note lost in the notebook"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
