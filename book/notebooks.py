@@ -15,7 +15,7 @@ What a notebook holds that the page does not, and what it leaves out:
   becomes a block quote with a bold title, a link to another page of the book
   an absolute link to the published site, and HTML comments are dropped.
 
-Pure functions: book/hooks/notebooks.py calls them during the build, the tests
+Pure functions: book/notebook_pages.py calls them during the build, the tests
 call them directly.
 """
 

@@ -9,7 +9,7 @@
 """
 
 import pytest
-from test_browser import SCREENSHOTS
+from test_browser import screenshot
 from test_live import CHAPTER, LivePage
 
 from book.exercises import exercises
@@ -130,7 +130,7 @@ def test_check_in_the_page(invite_context, origin, chapter):
         assert state == "failed" and "stopped with an error" in said and "ValueError: not my day" in said, said
         assert box.get_by_role("button", name="Check").is_enabled()
         first.get_by_role("button", name="Reset").click()
-        p.page.locator(".gb-check").first.screenshot(path=str(SCREENSHOTS / f"check-{chapter}.png"))
+        screenshot(p.page.locator(".gb-check").first, f"check-{chapter}.png")
         p.watched.assert_clean(p.name)
     finally:
         p.page.close()

@@ -56,8 +56,7 @@ function setUp(el) {
   el.append(bar);
   button.addEventListener("click", async () => {
     const live = window.gradbookLive;
-    const block = live && live.block(target);
-    if (!block) return;
+    if (!live) return;
     button.disabled = true;
     el.dataset.gbState = "running";
     verdict.textContent = "Checking…";
@@ -66,11 +65,11 @@ function setUp(el) {
         if (!r.ok) throw new Error(`could not load the checks: HTTP ${r.status}`);
         return r.text();
       });
-      const result = await live.runAfter(block, program(await prelude, el.dataset.gbCheck));
-      block.status("");
-      if (result === null) {
-        verdict.textContent = "Another block is running: press Check again when it is done.";
-        el.dataset.gbState = "busy";
+      // Queued behind a block that runs: live.js says so in that block's status.
+      const result = await live.run(target, program(await prelude, el.dataset.gbCheck), { name: "the check" });
+      if (result.stopped) {
+        verdict.textContent = "Stopped before the check could say anything: press Check again.";
+        el.dataset.gbState = "failed";
       } else if (result.error) {
         // The reader's code failed before the check could judge it: the traceback says where.
         verdict.textContent = "Not yet: your code stopped with an error before it could be checked.";
@@ -80,7 +79,7 @@ function setUp(el) {
         verdict.append(pre);
         el.dataset.gbState = "failed";
       } else {
-        const said = result.parts.filter((p) => p.kind === "text").map((p) => p.text).join("").trim();
+        const said = (result.text || "").trim();
         verdict.textContent = said;
         el.dataset.gbState = said.startsWith("Passed") ? "passed" : "failed";
       }
