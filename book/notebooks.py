@@ -121,12 +121,14 @@ def absolute_links(text, page_uri, site):
     return _LINK.sub(resolve, text)
 
 
-_DETAILS_OPEN = re.compile(r"^<details[^>]*>\s*\n<summary>(?P<summary>.*?)</summary>\s*$", re.M)
+_DETAILS_OPEN = re.compile(r"^<details[^>]*>[ \t]*\n<summary>(?P<summary>.*?)</summary>[ \t]*$", re.M)
 _DETAILS_CLOSE = re.compile(r"^</details>\s*$\n?", re.M)
+# A sentence: no full stop in it, and it stays inside its paragraph (no blank line, no "!!!" line).
+_SENTENCE = r"(?:[^.!?\n]|\n(?![ \t]*(?:\n|!!!)))*?"
 # A sentence that only makes sense in the live page (its buttons, the browser's Python).
 _PAGE_ONLY = re.compile(
-    r"(?P<lead>(?<=[.!?])[ \t\n]+|^[ \t]*)"
-    r"(?P<sentence>[^.!?]*?(?:your browser|the page's Python|\*\*Reset\*\*)[^.!?]*[.!?])(?P<trail>[ \t]*)",
+    r"(?P<lead>(?<=[^!][.!?])[ \t\n]+|^[ \t]*)"
+    rf"(?P<sentence>{_SENTENCE}(?:your browser|the page's Python|\*\*Reset\*\*){_SENTENCE}[.!?])(?P<trail>[ \t]*)",
     re.M,
 )
 _RUN_WORDS = [

@@ -9,7 +9,7 @@
 """
 
 import pytest
-from test_browser import SCREENSHOTS
+from test_browser import screenshot
 from test_live import CHAPTER, LivePage
 
 from book.exercises import exercises
@@ -123,7 +123,14 @@ def test_check_in_the_page(invite_context, origin, chapter):
                 state, said = _check(p, box)
                 assert state == "failed" and said.startswith("Not yet"), f"{ex.where}, {why}: {said}"
             block.get_by_role("button", name="Reset").click()
-        p.page.locator(".gb-check").first.screenshot(path=str(SCREENSHOTS / f"check-{chapter}.png"))
+        # The reader's code failing: the Check says so, with the traceback, and stays usable.
+        first, box = p.block_with(checked[0].starter.shown_code), boxes.first
+        p.edit(first, 'raise ValueError("not my day")')
+        state, said = _check(p, box)
+        assert state == "failed" and "stopped with an error" in said and "ValueError: not my day" in said, said
+        assert box.get_by_role("button", name="Check").is_enabled()
+        first.get_by_role("button", name="Reset").click()
+        screenshot(p.page.locator(".gb-check").first, f"check-{chapter}.png")
         p.watched.assert_clean(p.name)
     finally:
         p.page.close()

@@ -30,6 +30,7 @@ from book.notebooks import (
     requirements,
 )
 from book.output import Figure, Output, Steps
+from book.tryits import tryits
 from book.wheel import project
 from sitebuild import CHAPTERS, ROOT, without_measurements
 
@@ -74,6 +75,25 @@ def test_a_link_a_notebook_cannot_follow_stops_the_build():
         absolute_links("![a figure](figure.png)", "chapters/01-a.md", SITE)
     with pytest.raises(ValueError, match="leaves docs/"):
         absolute_links("[x](../../README.md)", "chapters/01-a.md", SITE)
+
+
+def test_page_only_words_are_left_out_of_notebooks():
+    from book.notebooks import without_page_words
+
+    text = (
+        '!!! example "Try it"\n    Press **Run** under the block above: it runs in your browser. Then change\n'
+        "    `x` and press\n    **Run**: it prints 12. **Reset** puts the book's code back.\n"
+    )
+    assert without_page_words(text) == '!!! example "Try it"\n    Then change\n    `x` and run it: it prints 12.\n'
+    checked = without_page_words("the block below. **Check** compares them")
+    assert checked == "the block below. The Check cell compares them"
+
+
+def test_a_collapsed_solution_becomes_its_bold_summary():
+    from book.notebooks import collapsed_details
+
+    text = '<details class="success" markdown="1">\n<summary>Solution</summary>\n\nWhy.\n\n</details>\n'
+    assert collapsed_details(text) == "**Solution**\n\nWhy.\n\n"
 
 
 def test_html_comments_are_left_out():
@@ -241,6 +261,7 @@ def test_notebook_keeps_the_learning_shape(site, chapter):
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for words in ("**Run**", "**Reset**", "Reset", "press Run", "your browser", "<details", "<summary"):
         assert words not in prose, f"{chapter.stem}: the notebook says {words!r}, which only the page has"
+    assert prose.count("> **Try it**") == len(tryits(chapter)), f"{chapter.stem}: a Try it note lost in the notebook"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
