@@ -127,8 +127,9 @@ def _same_output(browser_text, build_text):
 
 def test_first_load_stays_small(live_context, origin, site):
     """A reader who never presses Run downloads the controller script and its
-    stylesheet and nothing else of the live pages: at most 35 KB (uncompressed;
-    7% of the chapter, which no longer loads the 316 KB search index)."""
+    stylesheet, the Check buttons' and the Copy-with-setup button's, and nothing
+    else of the live pages: at most 45 KB (uncompressed; 9% of the chapter, which
+    no longer loads the 316 KB search index)."""
     page = live_context.new_page()
     sizes = {}
     page.on("response", lambda r: sizes.__setitem__(r.url, int(r.headers.get("content-length", 0))))
@@ -136,7 +137,8 @@ def test_first_load_stays_small(live_context, origin, site):
     page.wait_for_load_state("networkidle")
     page.close()
     live = {u: n for u, n in sizes.items() if "/live/" in u or "/wheels/" in u}
-    # check.js and check.css: the exercises' Check buttons (they too load nothing more until pressed).
+    # check.js and check.css: the exercises' Check buttons (they too load nothing more until pressed);
+    # snippets.js: the Copy with setup buttons.
     assert sorted(u.rsplit("/", 1)[1] for u in live) == [
         "check.css",
         "check.js",
@@ -160,7 +162,7 @@ def test_first_load_stays_small(live_context, origin, site):
     before = total - added
     MEASURED["chapter 2 first load before"] = f"{before:,} B"
     MEASURED["after"] = f"{total:,} B (+{added / before:.1%})"
-    assert added <= 35_000 and added <= 0.07 * before, (
+    assert added <= 45_000 and added <= 0.09 * before, (
         f"the live pages add {added} bytes to a first load of {before} ({added / before:.1%})"
     )
 

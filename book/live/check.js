@@ -17,7 +17,8 @@ function program(helpers, check) {
   // In a namespace of its own, so that the check's names never land among the reader's.
   return [
     "def _gb_check(helpers, check):",
-    "    g = {'__name__': 'gb_check'}",
+    // The session's own print (the runner's, which the page shows), not the one of the worker's stdout.
+    "    g = {'__name__': 'gb_check', 'print': print}",
     "    exec(helpers, g)",
     "    exec(check, g)",
     "    g['gb_check'](g['check'], globals())",
