@@ -208,7 +208,7 @@ class Value:
                 _link(self, _children, _local)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        # A subclass with a _backward method of its own: its nodes say so in _fn, for backward().
+        """A subclass with a ``_backward`` method of its own: its nodes are marked so that ``backward()`` calls it."""
         # Done here, once per class, so that Value(x) itself checks nothing for it.
         super().__init_subclass__(**kwargs)
         init = cls.__init__
@@ -677,6 +677,7 @@ class Value:
         return memo[id(self)]
 
     def __reduce_ex__(self, protocol):
+        """For ``pickle``: the whole graph, children first, so that no depth is too deep."""
         # pickle writes a node's children before the node, recursing once per level,
         # so a deep graph would exceed the recursion limit. Instead the outermost node
         # of a pickle lists its whole graph first, children before parents: by the time
