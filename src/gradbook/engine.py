@@ -640,21 +640,21 @@ class Value:
 
     def _fields(self):
         """Everything a node holds, its children as they are: what a copy or a pickle needs."""
-        fn = self._fn
-        if callable(fn):
-            raise TypeError(
-                f"{_show(self)} (op {self._op!r}) has a _backward function, which refers to the nodes it was "
-                f"made with: a copy or a pickle of it would pass gradients to the originals. Give the node its "
-                f"local derivatives instead (Value(data, children, op, _local=...)) to copy it."
-            )
-        state = getattr(self, "__dict__", None)  # a subclass's own attributes
+        info = self._info
+        if type(info) is str:
+            op, label, more, fn = info, "", (), None
+        else:
+            op, label, more, fn = info.op, info.label, info.more, info.fn
+            if callable(fn):
+                raise _uncopyable(self)
         a = self._a
-        da, b, db = (self._da, self._b, self._db) if a is not None else (0.0, None, 0.0)
-        return (self.data, self.grad, self.label, self._op, a, da, b, db, self._more) + (
-            type(self),
-            fn,
-            dict(state) if state else None,
-        )
+        if a is None:
+            da, b, db = 0.0, None, 0.0
+        else:
+            da, b, db = self._da, self._b, self._db
+        cls = type(self)
+        state = getattr(self, "__dict__", None) if cls is not Value else None  # a subclass's own attributes
+        return (self.data, self.grad, label, op, a, da, b, db, more, cls, fn, dict(state) if state else None)
 
     def __copy__(self) -> Value:
         """A new node with the same numbers, label and children (the children are shared)."""
@@ -686,8 +686,10 @@ class Value:
         if self._a is None or self in _pickling.nodes:
             return _restore, fields
         graph = self._topo()[:-1]
-        for node in graph:
-            node._fields()  # a node that cannot be pickled says so before anything is written
+        for node in graph:  # a node that cannot be pickled says so before anything is written
+            info = node._info
+            if type(info) is not str and callable(info.fn):
+                raise _uncopyable(node)
         return _restore_after, (_GraphFirst(graph),) + fields
 
 
@@ -758,6 +760,14 @@ def _local_float(x, node):
             f"Value({node.data!r}, ...): a local derivative must be a real number, got {type(x).__name__}: {_short(x)}"
         )
     return _operand(x)
+
+
+def _uncopyable(node):
+    return TypeError(
+        f"{_show(node)} (op {node._op!r}) has a _backward function, which refers to the nodes it was "
+        f"made with: a copy or a pickle of it would pass gradients to the originals. Give the node its "
+        f"local derivatives instead (Value(data, children, op, _local=...)) to copy it."
+    )
 
 
 def _missing_rule(node):
