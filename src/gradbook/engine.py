@@ -44,7 +44,7 @@ import copy as _copy
 import math
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from fractions import Fraction
 from numbers import Real
 from typing import Any, Union
@@ -280,7 +280,7 @@ class Value:
         return (self._a, self._b) + (self._more[0] if self._more else ())
 
     @property
-    def _local(self) -> tuple[float, ...] | None:
+    def _local(self) -> Any:  # a tuple of floats, or None
         """d(self)/d(child) for each child, in the order of ``_prev``; ``None`` with a ``_backward`` function."""
         fn = self._fn
         if fn is _MISSING or callable(fn):
@@ -298,26 +298,13 @@ class Value:
         if fn is _SUBCLASS:
             self._fn = fn
 
-    def _get_backward(self) -> Callable[[], None]:
-        fn = self._fn
-        return fn if callable(fn) else self._step
+    def _backward(self) -> None:
+        """Pass this node's gradient to its children (one step of the chain rule).
 
-    def _set_backward(self, fn: Callable[[], None]) -> None:
-        if not callable(fn):
-            raise TypeError(
-                f"{_show(self)}._backward must be a function taking no arguments, got {type(fn).__name__}: {fn!r}"
-            )
-        self._fn = fn
-
-    _backward = property(
-        _get_backward,
-        _set_backward,
-        doc="""One step of the chain rule for this node: add each child's share of ``self.grad`` to its ``grad``.
-
-        Set it, as the lecture does, to a function of no arguments; ``backward()``
-        calls it once, after ``self.grad`` is complete. Unset, it applies the
-        stored local derivatives.""",
-    )
+        ``backward()`` does the same for every node in one loop of its own.
+        """
+        for child, local in zip(self._prev, self._local):
+            child.grad += local * self.grad
 
     def _step(self) -> None:
         """``_backward`` of a node without a function of its own: the stored local derivatives."""
@@ -693,7 +680,37 @@ class Value:
         return _restore_after, (_GraphFirst(graph),) + fields
 
 
+class _BackwardSlot:
+    """``Value._backward``: the method above, or the function a user set, as in the lecture.
+
+    ``out._backward = fn`` stores ``fn`` in the node's ``_info`` (a node has no
+    ``__dict__``); reading it gives that function, or, for a node without one,
+    the method (``_step`` for a node with a rule of its own). On the class it
+    is the plain method, so ``inspect.getsource(Value._backward)`` shows it.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        self.__doc__ = method.__doc__
+
+    def __get__(self, node, cls=None):
+        if node is None:
+            return self.method
+        fn = node._fn
+        if fn is None:
+            return self.method.__get__(node, cls)
+        return fn if callable(fn) else node._step
+
+    def __set__(self, node, fn):
+        if not callable(fn):
+            raise TypeError(
+                f"{_show(node)}._backward must be a function taking no arguments, got {type(fn).__name__}: {fn!r}"
+            )
+        node._fn = fn
+
+
 _BACKWARD = Value.__dict__["_backward"]
+Value._backward = _BackwardSlot(_BACKWARD)  # type: ignore[assignment, method-assign]
 
 
 def _node(data, op, a=None, da=0.0, b=None, db=0.0):
