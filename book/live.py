@@ -63,6 +63,7 @@ class LiveBlock:
     html: bool  # its output is HTML (a figure block)
     needs: str | None  # a module the browser lacks, which its session needs up to it
     needs_here: bool  # whether this block itself imports `needs` (else an earlier block does)
+    session_id: str | int = ""  # book.blocks.Block.session_id: the page groups its blocks by it
 
     @property
     def runnable(self):
@@ -70,7 +71,7 @@ class LiveBlock:
 
     def data(self):
         """The attributes the page's script reads."""
-        return {"session": self.session or "", "index": self.index, "code": self.code, "html": self.html}
+        return {"session": self.session_id, "index": self.index, "code": self.code, "html": self.html}
 
     def note(self):
         """The line shown under a block that cannot run in the page."""
@@ -92,5 +93,44 @@ def live_blocks(blocks):
             if needs:
                 needs_here = earlier is block
                 break
-        out[block.fence_line] = LiveBlock(block.session, index, block.shown_code, block.html, needs, bool(needs_here))
+        out[block.fence_line] = LiveBlock(
+            block.session, index, block.shown_code, block.html, needs, bool(needs_here), block.session_id
+        )
     return out
+
+
+# The modules the page runs its blocks with (book/live/worker.js imports
+# book.pagerun): the build's own runner, not a copy of it.
+RUNNER_MODULES = ("__init__.py", "sessions.py", "output.py", "figures.py", "pagerun.py")
+
+
+def runner_archive():
+    """The zip the page unpacks into Pyodide's site-packages: the package `book`, runner modules only."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in RUNNER_MODULES:
+            # A fixed date: the same bytes on every build.
+            info = zipfile.ZipInfo(f"book/{name}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, (here / name).read_bytes())
+    return buf.getvalue()
+
+
+def publish(live_dir, downloads):
+    """Write what the page's first Run needs besides the vendored files into `live_dir`
+    (site/live/): runner.zip, and manifest.json, the size in bytes of every file the
+    first Run downloads (`downloads`: paths under the site's root), for its progress."""
+    import json
+    from pathlib import Path
+
+    live_dir = Path(live_dir)
+    (live_dir / "runner.zip").write_bytes(runner_archive())
+    site = live_dir.parent
+    sizes = {path: (site / path).stat().st_size for path in ["live/runner.zip", *downloads]}
+    (live_dir / "manifest.json").write_text(json.dumps({"runner": "runner.zip", "sizes": sizes}, indent=1) + "\n")
+    return sizes

@@ -13,6 +13,13 @@ import sys
 from dataclasses import dataclass, field
 
 
+def text_html(text, cls=""):
+    """Printed text as the page shows it: always text (escaped), never read as HTML, in
+    the block of a figure too; the same markup the page's ```text blocks have."""
+    extra = f" {cls}" if cls else ""
+    return f'<div class="language-text highlight{extra}"><pre><code>{html.escape(text, quote=False)}</code></pre></div>'
+
+
 @dataclass(frozen=True)
 class Figure:
     svg: str  # inline <svg>, no XML prolog
@@ -68,4 +75,5 @@ class Output:
         return "".join(p for p in self.parts if isinstance(p, str))
 
     def page_html(self):
-        return "".join(p if isinstance(p, str) else p.page_html() + "\n" for p in self.parts)
+        """The block's output as HTML: printed text escaped, figures as inline SVG cards."""
+        return "".join((text_html(p) if isinstance(p, str) else p.page_html()) + "\n" for p in self.parts)

@@ -39,6 +39,7 @@ class Session:
     namespace: dict
     ran: int = 0  # how many blocks of the chain have run in `namespace`
     failure: Failure | None = None
+    codes: list = field(default_factory=list)  # the code of each of those blocks, as it ran
 
 
 def library_fingerprint():
@@ -70,6 +71,8 @@ class Runner:
     def run(self, key, chain, index, filename, library=""):
         """Run block `index` of `chain`, the session `key`; return its Output."""
         state = self.sessions.get(key)
+        if state is not None and state.codes != [b.code for b in chain[: len(state.codes)]]:
+            state = None  # an earlier block is not the code that ran (a reader's edit, in the live page)
         if state is not None and index < state.ran:
             if state.failure is not None and state.failure.index == index:
                 raise state.failure.error  # asked again after failing: the same error, nothing re-run
@@ -92,6 +95,7 @@ class Runner:
             except Exception as error:
                 state.failure = Failure(state.ran, error)
             state.ran += 1
+            state.codes.append(earlier.code)
         if state.failure is not None and state.failure.index < index:
             failed = chain[state.failure.index]
             raise EarlierBlockFailed(
@@ -101,6 +105,7 @@ class Runner:
 
         out = Output()
         state.ran = index + 1
+        state.codes.append(chain[index].code)
         try:
             self._exec(chain[index], state.namespace, filename, out)
         except self.skips:
@@ -114,7 +119,9 @@ class Runner:
 
     def _exec(self, block, namespace, filename, out):
         # Leading newlines put the block's lines at their place in the Markdown
-        # file, so a traceback names the line a reader can find.
+        # file, so a traceback names the line a reader can find. A block may name
+        # itself (the live page's "the block above").
+        filename = getattr(block, "filename", None) or filename
         code = compile("\n" * block.start_line + block.code, filename, "exec", dont_inherit=True)
         namespace["print"] = out.print
         self.current, previous = out, self.current

@@ -2,148 +2,161 @@
 // can stop a block that runs forever by ending the worker (static hosts cannot
 // send the headers that SharedArrayBuffer interrupts need).
 //
-// Messages in:  {type: "run", wheels, key, chain, names, index}
-//   chain: the code of the session's blocks up to the one to run (as the reader
-//   has them now), names: what tracebacks call each of them.
-// Messages out: {type: "status", text} while loading; {type: "result", result}
-//   with result = {parts: [{kind: "text", text} | {kind: "graph", dot} |
-//   {kind: "steps", frames: [[title, dot]...]}], error: traceback text or null,
-//   fatal: true when Python itself crashed and this worker is of no more use}.
+// The blocks run through book.pagerun, which runs them with book.sessions, the
+// build's and the tests' own runner (shipped as live/runner.zip by the build),
+// and Graphviz (WebAssembly) draws their figures here, in the worker.
+//
+// Messages in:  {type: "run", files, key, chain, names, index}
+//   files: {runner, wheels: [urls], sizes: {url: bytes}}; chain: the code of
+//   the session's blocks up to the one to run (as the reader has them now);
+//   names: what tracebacks call each of them.
+// Messages out: {type: "progress", done, total} while files download;
+//   {type: "stage", text} as Python starts; {type: "block", index} as each block
+//   of the chain starts; {type: "result", result} (book.pagerun.Page.run's
+//   fields), with startFailed: true when Python could not start (this worker is
+//   of no more use) or fatal: true when Python itself crashed.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
-// Runs a session's blocks the way book/sessions.py does at build time: one
-// namespace per session, each block once, in order; earlier blocks silently.
-const RUNNER = String.raw`
-import builtins, json, linecache, sys, traceback, types
-import gradbook.display
+const HERE = new URL("./", import.meta.url);
+let python = null; // promise of the book.pagerun.Page of this page
+let graphviz = null; // {dot} once Graphviz has loaded, or {error}
+let drawing = null; // the promise of Graphviz loading
+let sizes = {};
+let done = 0;
+let lastReport = 0;
 
-_sessions = {}  # key -> {"ns": namespace, "ran": [code of each block run in it]}
-_current = None  # the output of the block that is running
+function report(force = false) {
+  const now = Date.now();
+  if (!force && now - lastReport < 100) return;
+  lastReport = now;
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+  self.postMessage({ type: "progress", done, total: Math.max(total, done) });
+}
 
+// Every file Pyodide fetches goes through here, so the page can say how much of
+// it has arrived (the bytes as the page gets them: uncompressed).
+const realFetch = self.fetch.bind(self);
+self.fetch = async (input, init) => {
+  const response = await realFetch(input, init);
+  if (!response.ok || !response.body) return response;
+  const wasm = String(input.url ?? input).endsWith(".wasm");
+  const counted = response.body.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        done += chunk.byteLength;
+        report();
+        controller.enqueue(chunk);
+      },
+      flush() {
+        report(true);
+        // Python's WebAssembly is in: compiling it says nothing until it is done.
+        if (wasm) self.postMessage({ type: "stage", text: "Starting Python (compiling it: a few seconds)…", compiling: true });
+      },
+    }),
+  );
+  return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+};
 
-class _Out:
-    def __init__(self):
-        self.parts = []
+// Pyodide reports some failures of its start only on the console, and then waits
+// for ever (a wasm that does not compile, a standard library that did not load):
+// heard here, they end the start at once, with Pyodide's own words.
+let failStart;
+const startFailed = new Promise((_, reject) => {
+  failStart = reject;
+});
+startFailed.catch(() => {});
+for (const [level, sign, what] of [
+  ["warn", "wasm instantiation failed", "Python's WebAssembly could not be compiled"],
+  ["error", "installing the standard library", "Python's standard library could not be loaded"],
+]) {
+  const original = console[level].bind(console);
+  let heard = false;
+  console[level] = (...args) => {
+    original(...args);
+    if (heard) {
+      failStart(new Error(`${what}: ${args.map(String).join(" ")}`));
+      heard = false;
+    } else if (String(args[0]).includes(sign)) {
+      heard = true; // Pyodide logs the error itself next
+    }
+  };
+}
 
-    def print(self, *args, sep=" ", end="\n", file=None, flush=False):
-        if file not in (None, sys.stdout, sys.stderr):
-            builtins.print(*args, sep=sep, end=end, file=file, flush=flush)
-            return
-        self.write(("" if sep is None else sep).join(map(str, args)) + ("\n" if end is None else end))
+async function fetchOk(url) {
+  const response = await self.fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+  return response;
+}
 
-    def write(self, text):
-        if self.parts and self.parts[-1]["kind"] == "text":
-            self.parts[-1]["text"] += text
-        else:
-            self.parts.append({"kind": "text", "text": text})
-        return len(text)
+async function loadGraphviz() {
+  try {
+    // Imported from the bytes fetched (and counted) here, not fetched a second time.
+    const text = await (await fetchOk(new URL("graphviz/index.js", HERE))).text();
+    const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+    const { Graphviz } = await import(url);
+    URL.revokeObjectURL(url);
+    const gv = await Graphviz.load();
+    graphviz = { dot: (source) => gv.dot(source) };
+  } catch (error) {
+    graphviz = { error: `Graphviz could not start in this page (${error}); the next Run tries again` };
+  }
+}
 
-    def flush(self):
-        pass
+function ensureGraphviz() {
+  drawing ??= loadGraphviz();
+  return drawing;
+}
 
+// Called by Python (book.pagerun) for each figure: DOT source in, SVG text out.
+function dot(source) {
+  if (!graphviz) throw new Error("Graphviz is still loading in this page; run the block again in a moment");
+  if (graphviz.error) {
+    const why = graphviz.error;
+    graphviz = drawing = null;
+    ensureGraphviz();
+    throw new Error(why);
+  }
+  return graphviz.dot(source);
+}
 
-def _graph(fig, alt=None):
-    """A figure for the page: its DOT source and its words (as the build puts them on the SVG)."""
-    if not hasattr(fig, "source"):
-        raise TypeError("only Graphviz figures can be drawn in the browser; this one needs a local install")
-    name, description = (alt, None) if alt else (getattr(fig, "alt", None) or (None, None))
-    return {"dot": fig.source, "alt": name, "desc": description}
-
-
-class _Host:
-    """gradbook.display's host: figures go to the page as DOT, drawn there by Graphviz."""
-
-    def show(self, fig, alt=None):
-        _current.parts.append({"kind": "graph", **_graph(fig, alt)})
-
-    def show_steps(self, frames):
-        _current.parts.append({"kind": "steps", "frames": [[str(t), _graph(f)] for t, f in frames]})
-
-
-gradbook.display.set_host(_Host())
-
-
-def _namespace(key):
-    # A real module, as at build time: dataclasses and pickle look functions up by module name.
-    module = types.ModuleType("gb_session_%d" % len(sys.modules))
-    module.__dict__["__builtins__"] = builtins
-    sys.modules[module.__name__] = module
-    return module.__dict__
-
-
-def _exec(code, name, ns, out):
-    global _current
-    # Tracebacks quote the reader's lines, numbered as the reader sees the block.
-    linecache.cache[name] = (len(code), None, code.splitlines(True), name)
-    ns["print"] = out.print
-    _current, saved = out, (sys.stdout, sys.stderr)
-    sys.stdout = sys.stderr = out
-    try:
-        exec(compile(code, name, "exec", dont_inherit=True), ns)
-    finally:
-        _current = None
-        sys.stdout, sys.stderr = saved
-        ns.pop("print", None)
-
-
-def _traceback(error):
-    tb = error.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == "<exec>":  # this runner's own frames
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(error), error, tb))
-
-
-def gb_live_run(key, chain, names, index):
-    chain, names = list(chain), list(names)
-    state = _sessions.get(key)
-    ran = state["ran"] if state else None
-    if ran is None or len(ran) > index or ran != chain[: len(ran)]:
-        # A block already run, or an earlier block edited since: start the session afresh.
-        state = _sessions[key] = {"ns": _namespace(key), "ran": []}
-    while len(state["ran"]) < index:
-        i = len(state["ran"])
-        try:
-            _exec(chain[i], names[i], state["ns"], _Out())
-        except BaseException as error:
-            del _sessions[key]
-            return json.dumps({"parts": [], "error": "%s, which runs before this one, failed:\n\n%s" % (
-                names[i][0].upper() + names[i][1:], _traceback(error))})
-        state["ran"].append(chain[i])
-    out = _Out()
-    state["ran"].append(chain[index])
-    try:
-        _exec(chain[index], names[index], state["ns"], out)
-        error = None
-    except BaseException as e:
-        del _sessions[key]  # as at build time, a failed block is not built upon
-        error = _traceback(e)
-    return json.dumps({"parts": out.parts, "error": error})
-`;
-
-let python = null;
-
-async function start(wheels) {
-  self.postMessage({ type: "status", text: "Loading Python (once per page)…" });
-  const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
-  self.postMessage({ type: "status", text: "Loading gradbook…" });
+async function start(files) {
+  sizes = { ...files.sizes };
+  report(true);
+  const graphvizLoaded = ensureGraphviz();
+  // pyodide.asm.mjs is imported by Pyodide, which fetch cannot count: fetched
+  // here first (counted), Pyodide's import then finds it in the browser's cache.
+  await (await fetchOk(new URL("pyodide/pyodide.asm.mjs", HERE))).arrayBuffer();
+  const pyodide = await Promise.race([loadPyodide({ indexURL: new URL("pyodide/", HERE).href }), startFailed]);
+  self.postMessage({ type: "stage", text: "Starting Python…" });
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-  for (const url of wheels) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+  for (const url of [files.runner, ...files.wheels]) {
+    const response = await fetchOk(url);
     pyodide.unpackArchive(await response.arrayBuffer(), "zip", { extractDir: sitePackages });
   }
-  pyodide.runPython(RUNNER);
-  return pyodide.globals.get("gb_live_run");
+  report(true);
+  await graphvizLoaded;
+  const pagerun = pyodide.pyimport("book.pagerun");
+  const notify = (index) => self.postMessage({ type: "block", index });
+  return pagerun.Page.callKwargs({ dot, notify });
 }
 
 self.onmessage = async ({ data }) => {
   if (data.type !== "run") return;
   let result;
+  let page;
   try {
-    python ??= start(data.wheels);
-    const run = await python;
-    self.postMessage({ type: "status", text: "Running…" });
-    result = JSON.parse(run(data.key, data.chain, data.names, data.index));
+    python ??= start(data.files);
+    page = await python;
+  } catch (error) {
+    // Nothing more can run in this worker: live.js ends it, and the next Run starts a new one.
+    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    self.postMessage({ type: "result", result: { startFailed: true, error: `Python could not start in this page: ${why}` } });
+    return;
+  }
+  try {
+    await ensureGraphviz();
+    self.postMessage({ type: "stage", text: "Running…" });
+    result = JSON.parse(page.run(data.key, data.chain, data.names, data.index));
   } catch (error) {
     // Pyodide calls a crash of the interpreter itself fatal: nothing more runs in
     // it. live.js ends this worker, and the next Run starts a new one.
@@ -151,7 +164,6 @@ self.onmessage = async ({ data }) => {
     const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     result = fatal
       ? {
-          parts: [],
           fatal: true,
           // In lines of their own: the output is preformatted, like a traceback.
           error: `Python in this page crashed (${why}).\n\n` +
@@ -160,7 +172,7 @@ self.onmessage = async ({ data }) => {
             "structure nested that deep. The next Run starts Python afresh and runs\n" +
             "the blocks above again.",
         }
-      : { parts: [], error: `The browser could not run Python: ${why}` };
+      : { error: `The browser could not run Python: ${why}` };
   }
   self.postMessage({ type: "result", result });
 };

@@ -47,23 +47,31 @@ function update(box) {
   if (!shrunk && box.classList.contains("gb-figure--full")) setFull(box, button, false);
 }
 
+const zoomed = new Set();  // every figure box with a zoom button
+
+// A "Show full size" button under a figure box; the live pages call it for the
+// figures a Run draws (window.gradbookFigures.zoomable).
+function zoomable(box) {
+  if (zoomed.has(box)) return;
+  zoomed.add(box);
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "gb-zoom md-button";
+  button.addEventListener("click", () =>
+    setFull(box, button, !box.classList.contains("gb-figure--full")));
+  box.after(button);
+  setFull(box, button, false);
+  update(box);
+}
+window.gradbookFigures = { zoomable };
+window.addEventListener("resize", () => zoomed.forEach((box) => box.isConnected ? update(box) : zoomed.delete(box)));
+
 document$.subscribe(({ body }) => {
-  const boxes = [...body.querySelectorAll(".gb-figure")];
-  for (const box of boxes) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "gb-zoom md-button";
-    button.addEventListener("click", () =>
-      setFull(box, button, !box.classList.contains("gb-figure--full")));
-    box.after(button);
-    setFull(box, button, false);
-    update(box);
-  }
+  body.querySelectorAll(".gb-figure").forEach(zoomable);
   // A step's tab shows another figure: keep its highlighted node in view too.
   body.querySelectorAll(".tabbed-set > input").forEach((input) =>
     input.addEventListener("change", () => requestAnimationFrame(() =>
       input.closest(".tabbed-set").querySelectorAll(".gb-figure--full").forEach(showHighlight))));
-  window.addEventListener("resize", () => boxes.forEach(update));
 });
 
 // A box that scrolls sideways (a long code line or formula, a notebook's output) can be
@@ -79,3 +87,18 @@ document$.subscribe(({ body }) => {
   focusScrollers(body);
   document.fonts.ready.then(() => focusScrollers(body));
 });
+
+// Material puts each code block's Copy button in a <nav> of its own, unnamed:
+// dozens of identical navigation landmarks, which screen readers list and axe
+// reports (landmark-unique). A row of buttons is not a landmark: role none.
+// Material adds them as blocks come into view, so they are caught as they come.
+function unlandmark(root) {
+  root.querySelectorAll("nav.md-code__nav:not([role])").forEach((nav) => nav.setAttribute("role", "none"));
+}
+unlandmark(document);
+new MutationObserver((records) => {
+  for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) {
+    if (n.matches("nav.md-code__nav")) n.setAttribute("role", "none");
+    else unlandmark(n);
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });

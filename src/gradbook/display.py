@@ -9,7 +9,8 @@
   that place installs a *host* with ``set_host`` and the figure goes to it.
 
 A figure is a graph (a root ``Value``, drawn with ``draw_dot``, or a
-``graphviz.Digraph``) or a matplotlib figure.
+``graphviz.Digraph``), a plot (``gradbook.plot.Plot`` or ``Figure``) or a
+matplotlib figure.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def set_host(host: Any) -> Any:
 
 
 def _figure(obj, kwargs):
-    if hasattr(obj, "savefig") or hasattr(obj, "pipe"):  # matplotlib figure, graphviz graph
+    # matplotlib figure, graphviz graph, gradbook.plot Plot or Figure
+    if hasattr(obj, "savefig") or hasattr(obj, "pipe") or hasattr(obj, "to_svg"):
         if kwargs:
             raise TypeError("show() takes keyword arguments (for draw_dot) only with a root node")
         return obj
@@ -68,6 +70,8 @@ def _in_jupyter():
 
 
 def _svg(fig, alt):
+    if hasattr(fig, "to_svg"):  # gradbook.plot
+        return fig.to_svg(alt=alt)
     if not hasattr(fig, "savefig"):
         return to_svg(fig, alt=alt)
     import io

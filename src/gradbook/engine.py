@@ -51,7 +51,7 @@ from typing import Any, Union
 
 __all__ = ["Value"]
 
-Number = Union[int, float]
+Number = int | float
 Operand = Union["Value", int, float]
 
 # What _fn holds besides None (nothing more to do) or a user's function.

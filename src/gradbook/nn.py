@@ -21,14 +21,14 @@ import operator
 import random
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
-from typing import Any, Union
+from typing import Any
 
 from .engine import Value, _as_float, _node_n
 
 __all__ = ["Module", "Neuron", "Layer", "MLP"]
 
 # What a neuron, a layer or an MLP is called with: a number, a Value, or an iterable of them.
-Inputs = Union[float, Value, Iterable[Union[float, Value]]]
+Inputs = float | Value | Iterable[float | Value]
 
 _ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh}
 
