@@ -373,6 +373,45 @@ def bench_leaves(n, reps):
     return {name: (statistics.median(dropped[name]), statistics.median(kept[name])) for name in engines}
 
 
+def print_leaves(leaves):
+    """Print the Value(x) table; return micrograd's time over each engine's (dropped, kept)."""
+    print("Value(x): ns per leaf, median; 'dropped' = made and let go at once, 'kept' = 10^5 kept in a list")
+    print(f"  {'engine':<10} {'dropped':>8} {'kept':>8}   micrograd/this (dropped, kept)")
+    ratio = {name: (leaves["micrograd"][0] / d, leaves["micrograd"][1] / k) for name, (d, k) in leaves.items()}
+    for name, (d, k) in leaves.items():
+        print(f"  {name:<10} {fmt_ns(d):>8} {fmt_ns(k):>8}   {ratio[name][0]:.2f}x, {ratio[name][1]:.2f}x")
+    print()
+    return ratio
+
+
+def minimal_checks(minimal_ratios, leaf_ratio):
+    checks = []
+    for (graph, n), ratio in minimal_ratios.items():
+        name = "wide sum" if graph == "wide" else graph
+        checks.append((f"{name} N={n:,}: gradbook/minimal fwd+bwd <= {TARGET_MINIMAL:g}x", ratio, "<=", TARGET_MINIMAL))
+    for i, how in enumerate(("dropped", "kept")):
+        text = f"Value(x), made and {how}: micrograd/gradbook >= {TARGET_LEAF:g}x"
+        checks.append((text, leaf_ratio["gradbook"][i], ">=", TARGET_LEAF))
+    return checks
+
+
+def print_checks(checks):
+    for text, value, op, target in checks:
+        ok = {">=": value >= target, ">": value > target, "<=": value <= target}[op]
+        shown = f"{value:.2f}x" if op == "<=" else f"{value:.1f}x"
+        print(f"  {'PASS' if ok else 'FAIL'}  {text:<58} measured {shown}")
+
+
+def minimal_only(reps, leaf_reps):
+    """``--minimal``: the two tables of issue 22 and their targets, without the rest."""
+    print(f"gradbook against the minimal engine (--minimal); load average {os.getloadavg()[0]:.2f}")
+    print()
+    ratios = print_minimal_table(bench_minimal(MINIMAL_NS, reps.get))
+    leaf_ratio = print_leaves(bench_leaves(100_000, leaf_reps))
+    print("Targets")
+    print_checks(minimal_checks(ratios, leaf_ratio))
+
+
 # -- memory --------------------------------------------------------------------------------
 
 
@@ -623,6 +662,9 @@ def bench_torch(ns, reps):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller graphs and fewer runs (under a minute)")
+    parser.add_argument(
+        "--minimal", action="store_true", help="only gradbook against the minimal engine, and Value(x) (a few minutes)"
+    )
     parser.add_argument("--rss-child", nargs=3, help=argparse.SUPPRESS)  # ENGINE GRAPH N_OPS, used internally
     args = parser.parse_args()
     if args.rss_child:
@@ -643,6 +685,10 @@ def main():
         minimal_reps = {10: 2001, 50: 501, 450: 101, 5_000: 15, 100_000: 5}
 
     started = time.perf_counter()
+    if args.minimal:
+        minimal_only(minimal_reps, 5 if args.quick else 11)
+        print(f"Total time {time.perf_counter() - started:.0f} s")
+        return
     print("gradbook vs micrograd benchmark" + (" (--quick)" if args.quick else ""))
     print(f"  machine : {platform.platform()}, {platform.machine()}, {os.cpu_count()} CPUs")
     print(f"  python  : {platform.python_implementation()} {platform.python_version()}")
@@ -679,12 +725,7 @@ def main():
     wide_ratios = print_graph_table("Wide sum  sum(a_i*b_i), N products", wide_rows, limit)
 
     minimal_ratios = print_minimal_table(minimal_rows)
-    print("Value(x): ns per leaf, median; 'dropped' = made and let go at once, 'kept' = 10^5 kept in a list")
-    print(f"  {'engine':<10} {'dropped':>8} {'kept':>8}   micrograd/this (dropped, kept)")
-    leaf_ratio = {name: (leaves["micrograd"][0] / d, leaves["micrograd"][1] / k) for name, (d, k) in leaves.items()}
-    for name, (d, k) in leaves.items():
-        print(f"  {name:<10} {fmt_ns(d):>8} {fmt_ns(k):>8}   {leaf_ratio[name][0]:.2f}x, {leaf_ratio[name][1]:.2f}x")
-    print()
+    leaf_ratio = print_leaves(leaves)
 
     print(f"Memory per op node (bytes), graph of {mem_ops:,} op nodes")
     print("  graph    = traced by tracemalloc, held after the forward pass (the graph itself)")
@@ -796,16 +837,8 @@ def main():
             TARGET_MLP_SHAPE,
         )
     )
-    for (graph, n), ratio in minimal_ratios.items():
-        name = "wide sum" if graph == "wide" else graph
-        checks.append((f"{name} N={n:,}: gradbook/minimal fwd+bwd <= {TARGET_MINIMAL:g}x", ratio, "<=", TARGET_MINIMAL))
-    for i, how in enumerate(("dropped", "kept")):
-        text = f"Value(x), made and {how}: micrograd/gradbook >= {TARGET_LEAF:g}x"
-        checks.append((text, leaf_ratio["gradbook"][i], ">=", TARGET_LEAF))
-    for text, value, op, target in checks:
-        ok = {">=": value >= target, ">": value > target, "<=": value <= target}[op]
-        shown = f"{value:.2f}x" if op == "<=" else f"{value:.1f}x"
-        print(f"  {'PASS' if ok else 'FAIL'}  {text:<58} measured {shown}")
+    checks += minimal_checks(minimal_ratios, leaf_ratio)
+    print_checks(checks)
     print(
         f"  {'PASS' if same_loss else 'FAIL'}  {'same moons loss after the steps (within 1e-9)':<58} "
         f"gradbook {final['gradbook'][0]:.6f}, micrograd {final['micrograd'][0]:.6f}"

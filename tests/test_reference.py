@@ -2,6 +2,7 @@
 
 import doctest
 import inspect
+import pydoc
 import re
 
 import pytest
@@ -54,3 +55,27 @@ def test_package_exports():
     assert {"Value", "draw_dot", "trace", "gradcheck", "MLP", "Neuron", "Layer"} <= set(gradbook.__all__)
     for name in gradbook.__all__:
         assert getattr(gradbook, name) is not None
+
+
+def test_help_of_value_leads_with_the_public_api():
+    text = pydoc.render_doc(gradbook.Value, renderer=pydoc.plaintext)
+    head = text[: text.index("**Numbers")]  # what comes before the numeric policy
+    for word in ("v.data", "v.grad", "+ - * / **", "exp()", "tanh()", "relu()", "out.backward()"):
+        assert word in head, word
+    assert head.index("v.data") < head.index("A new operation, the lecture's way") < len(head)
+
+
+def test_every_public_method_and_operator_has_a_docstring():
+    value_like = [gradbook.Value, gradbook.Module, gradbook.Neuron, gradbook.Layer, gradbook.MLP]
+    undocumented = [
+        f"{cls.__name__}.{name}"
+        for cls in value_like
+        for name, member in vars(cls).items()
+        if (not name.startswith("_") or (name.startswith("__") and name.endswith("__") and callable(member)))
+        and name not in ("__module__", "__qualname__", "__doc__", "__slots__", "__annotations__", "__dict__")
+        and (callable(member) or isinstance(member, property))
+        and not (inspect.getdoc(member) or "").strip()
+    ]
+    assert not undocumented, undocumented
+    operators = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__"}
+    assert operators | {"__pow__", "__rpow__", "__neg__"} <= set(vars(gradbook.Value))

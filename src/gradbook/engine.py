@@ -44,7 +44,7 @@ import copy as _copy
 import math
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from fractions import Fraction
 from numbers import Real
 from typing import Any, Union
@@ -208,7 +208,7 @@ class Value:
                 _link(self, _children, _local)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        # A subclass with a _backward method of its own: its nodes say so in _fn, for backward().
+        """A subclass with a ``_backward`` method of its own: its nodes are marked so that ``backward()`` calls it."""
         # Done here, once per class, so that Value(x) itself checks nothing for it.
         super().__init_subclass__(**kwargs)
         init = cls.__init__
@@ -280,7 +280,7 @@ class Value:
         return (self._a, self._b) + (self._more[0] if self._more else ())
 
     @property
-    def _local(self) -> tuple[float, ...] | None:
+    def _local(self) -> Any:  # a tuple of floats, or None
         """d(self)/d(child) for each child, in the order of ``_prev``; ``None`` with a ``_backward`` function."""
         fn = self._fn
         if fn is _MISSING or callable(fn):
@@ -298,26 +298,13 @@ class Value:
         if fn is _SUBCLASS:
             self._fn = fn
 
-    def _get_backward(self) -> Callable[[], None]:
-        fn = self._fn
-        return fn if callable(fn) else self._step
+    def _backward(self) -> None:
+        """Pass this node's gradient to its children (one step of the chain rule).
 
-    def _set_backward(self, fn: Callable[[], None]) -> None:
-        if not callable(fn):
-            raise TypeError(
-                f"{_show(self)}._backward must be a function taking no arguments, got {type(fn).__name__}: {fn!r}"
-            )
-        self._fn = fn
-
-    _backward = property(
-        _get_backward,
-        _set_backward,
-        doc="""One step of the chain rule for this node: add each child's share of ``self.grad`` to its ``grad``.
-
-        Set it, as the lecture does, to a function of no arguments; ``backward()``
-        calls it once, after ``self.grad`` is complete. Unset, it applies the
-        stored local derivatives.""",
-    )
+        ``backward()`` does the same for every node in one loop of its own.
+        """
+        for child, local in zip(self._prev, self._local):
+            child.grad += local * self.grad
 
     def _step(self) -> None:
         """``_backward`` of a node without a function of its own: the stored local derivatives."""
@@ -346,6 +333,8 @@ class Value:
         ``leaves=False`` leaves out the nodes without children, which is what
         ``backward()`` needs: a leaf passes no gradient on.
         """
+        if not leaves:
+            return _inner_topo(self)
         topo, visited = [], set()
         stack: list[Any] = [self]
         # `while True`, not `while stack:`: CPython 3.11 does not specialise a
@@ -397,7 +386,7 @@ class Value:
         if self._a is None:  # a leaf on its own: d(self)/d(self) = 1, added like any leaf's
             self.grad += 1.0
             return
-        topo = self._topo(leaves=False)
+        topo = _inner_topo(self)
         for node in topo:
             node.grad = 0.0
         self.grad = 1.0
@@ -640,21 +629,21 @@ class Value:
 
     def _fields(self):
         """Everything a node holds, its children as they are: what a copy or a pickle needs."""
-        fn = self._fn
-        if callable(fn):
-            raise TypeError(
-                f"{_show(self)} (op {self._op!r}) has a _backward function, which refers to the nodes it was "
-                f"made with: a copy or a pickle of it would pass gradients to the originals. Give the node its "
-                f"local derivatives instead (Value(data, children, op, _local=...)) to copy it."
-            )
-        state = getattr(self, "__dict__", None)  # a subclass's own attributes
+        info = self._info
+        if type(info) is str:
+            op, label, more, fn = info, "", (), None
+        else:
+            op, label, more, fn = info.op, info.label, info.more, info.fn
+            if callable(fn):
+                raise _uncopyable(self)
         a = self._a
-        da, b, db = (self._da, self._b, self._db) if a is not None else (0.0, None, 0.0)
-        return (self.data, self.grad, self.label, self._op, a, da, b, db, self._more) + (
-            type(self),
-            fn,
-            dict(state) if state else None,
-        )
+        if a is None:
+            da, b, db = 0.0, None, 0.0
+        else:
+            da, b, db = self._da, self._b, self._db
+        cls = type(self)
+        state = getattr(self, "__dict__", None) if cls is not Value else None  # a subclass's own attributes
+        return (self.data, self.grad, label, op, a, da, b, db, more, cls, fn, dict(state) if state else None)
 
     def __copy__(self) -> Value:
         """A new node with the same numbers, label and children (the children are shared)."""
@@ -677,6 +666,7 @@ class Value:
         return memo[id(self)]
 
     def __reduce_ex__(self, protocol):
+        """For ``pickle``: the whole graph, children first, so that no depth is too deep."""
         # pickle writes a node's children before the node, recursing once per level,
         # so a deep graph would exceed the recursion limit. Instead the outermost node
         # of a pickle lists its whole graph first, children before parents: by the time
@@ -685,12 +675,74 @@ class Value:
         if self._a is None or self in _pickling.nodes:
             return _restore, fields
         graph = self._topo()[:-1]
-        for node in graph:
-            node._fields()  # a node that cannot be pickled says so before anything is written
+        for node in graph:  # a node that cannot be pickled says so before anything is written
+            info = node._info
+            if type(info) is not str and callable(info.fn):
+                raise _uncopyable(node)
         return _restore_after, (_GraphFirst(graph),) + fields
 
 
+class _BackwardSlot:
+    """``Value._backward``: the method above, or the function a user set, as in the lecture.
+
+    ``out._backward = fn`` stores ``fn`` in the node's ``_info`` (a node has no
+    ``__dict__``); reading it gives that function, or, for a node without one,
+    the method (``_step`` for a node with a rule of its own). On the class it
+    is the plain method, so ``inspect.getsource(Value._backward)`` shows it.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        self.__doc__ = method.__doc__
+
+    def __get__(self, node, cls=None):
+        if node is None:
+            return self.method
+        fn = node._fn
+        if fn is None:
+            return self.method.__get__(node, cls)
+        return fn if callable(fn) else node._step
+
+    def __set__(self, node, fn):
+        if not callable(fn):
+            raise TypeError(
+                f"{_show(node)}._backward must be a function taking no arguments, got {type(fn).__name__}: {fn!r}"
+            )
+        node._fn = fn
+
+
 _BACKWARD = Value.__dict__["_backward"]
+Value._backward = _BackwardSlot(_BACKWARD)  # type: ignore[assignment, method-assign]
+
+
+def _inner_topo(root):
+    """``root._topo(leaves=False)``, the sort ``backward()`` runs: the same walk without the leaves.
+
+    Written apart for speed: it is most of what ``backward()`` costs. The
+    stack's methods are looked up once, and a leaf is dropped as soon as it
+    is popped.
+    """
+    topo, visited = [], set()
+    stack: list[Any] = [root]
+    push, pop, seen, done = stack.append, stack.pop, visited.add, topo.append
+    while True:  # not `while stack:`, which CPython 3.11 specialises late (see _topo)
+        if not stack:
+            break
+        node = pop()
+        if node is None:  # every child of the node under the marker is done
+            done(pop())
+        elif node._a is not None and node not in visited:
+            seen(node)
+            push(node)
+            push(None)
+            b = node._b
+            if b is not None:
+                info = node._info
+                if info.__class__ is not str and info.more:
+                    stack += info.more[0][::-1]
+                push(b)
+            push(node._a)
+    return topo
 
 
 def _node(data, op, a=None, da=0.0, b=None, db=0.0):
@@ -757,6 +809,14 @@ def _local_float(x, node):
             f"Value({node.data!r}, ...): a local derivative must be a real number, got {type(x).__name__}: {_short(x)}"
         )
     return _operand(x)
+
+
+def _uncopyable(node):
+    return TypeError(
+        f"{_show(node)} (op {node._op!r}) has a _backward function, which refers to the nodes it was "
+        f"made with: a copy or a pickle of it would pass gradients to the originals. Give the node its "
+        f"local derivatives instead (Value(data, children, op, _local=...)) to copy it."
+    )
 
 
 def _missing_rule(node):
@@ -991,7 +1051,13 @@ def _coerce(other):
     ("unsupported operand type(s) for +: 'Value' and 'str'").
     """
     if type(other) is float:  # the usual cases first, without the slow ABC check
-        return _node(other, "")
+        # A leaf, made here without a call: a constant in every step of a loop like x * 1.0001.
+        out = _new(Value)
+        out.data = other
+        out.grad = 0.0
+        out._a = None  # a leaf's _da, _b and _db stay empty, as in Value.__init__
+        out._info = ""
+        return out
     if type(other) is int:
         return _node(_operand(other), "")
     if isinstance(other, Value):
