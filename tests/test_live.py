@@ -612,6 +612,11 @@ def test_axe_after_a_live_run(live_context, origin):
     p.page.close()
 
 
+# A bar just under the sticky header ("start") or at the bottom of the screen ("end").
+SCROLL_BAR = """(b, where) => { b.scrollIntoView({block: where});
+    if (where === 'start') scrollBy(0, -(document.querySelector('.md-header').getBoundingClientRect().bottom + 4)); }"""
+
+
 def test_on_a_phone_nothing_covers_the_controls_and_they_are_big_enough(browser, origin):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     ctx.set_default_timeout(15_000)
@@ -629,7 +634,7 @@ def test_on_a_phone_nothing_covers_the_controls_and_they_are_big_enough(browser,
             bar = p.blocks().nth(i).locator(".gb-live-bar")
             # Each bar at the top of the screen, under the header, then at the bottom.
             for where in ("start", "end"):
-                bar.evaluate(f"b => b.scrollIntoView({{block: '{where}'}})")
+                bar.evaluate(SCROLL_BAR, where)
                 page.mouse.wheel(0, -1)  # a scroll upwards: the "Back to top" button shows
                 page.wait_for_timeout(150)
                 covered += bar.evaluate(
