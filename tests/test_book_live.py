@@ -66,3 +66,35 @@ def test_most_of_the_book_runs_in_the_browser():
     for chapter in ["02", "03", "05", "06", "07", "08", "09"]:
         assert all(b.runnable for b in live[chapter]), chapter
     assert sum(b.runnable for b in live["10"]) >= 5
+
+
+def test_the_page_runs_the_builds_own_runner():
+    """live/runner.zip holds book/sessions.py and its companions as they are, the same bytes every build."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from book.live import RUNNER_MODULES, runner_archive
+
+    data = runner_archive()
+    assert data == runner_archive()
+    book = Path(__file__).resolve().parents[1] / "book"
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert sorted(zf.namelist()) == sorted(f"book/{m}" for m in RUNNER_MODULES)
+        for name in RUNNER_MODULES:
+            assert zf.read(f"book/{name}") == (book / name).read_bytes()
+    assert {"sessions.py", "pagerun.py"} <= set(RUNNER_MODULES)
+
+
+def test_publish_states_the_download_sizes(tmp_path):
+    import json
+
+    from book.live import publish
+
+    (tmp_path / "live").mkdir()
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / "x.whl").write_bytes(b"12345")
+    sizes = publish(tmp_path / "live", ["wheels/x.whl"])
+    manifest = json.loads((tmp_path / "live" / "manifest.json").read_text())
+    assert manifest["sizes"] == sizes and sizes["wheels/x.whl"] == 5
+    assert sizes["live/runner.zip"] == (tmp_path / "live" / "runner.zip").stat().st_size
