@@ -39,6 +39,7 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 
 from book.build import STATE  # noqa: E402
 from book.notebooks import Site, chapter_notebook, chapter_title, write  # noqa: E402
+from book.pagecss import prune_file  # noqa: E402
 from book.sessions import ROOT  # noqa: E402
 from book.wheel import gradbook_wheel, project  # noqa: E402
 
@@ -250,6 +251,9 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     if _workdir is not None:
         _workdir.cleanup()
+    site = Path(config["site_dir"])
+    if (site / SHARED_CSS).is_file():  # only the rules the notebook pages can use (book/pagecss.py)
+        prune_file(site / SHARED_CSS, sorted(site.glob("notebooks/*/index.html")))
 
 
 _HEADING_ID = re.compile(r'<h[1-6][^>]*\bid="([^"]+)"')
