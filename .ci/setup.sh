@@ -1,6 +1,6 @@
 # Sourced by .ci/serve and .ci/test: makes sure this machine has what gradbook's
 # site and tests need, installing what it can and naming precisely what it can't.
-#   - Python >= 3.9 with the venv module
+#   - Python >= 3.10 with the venv module
 #   - a virtual environment in .venv with gradbook (editable) and its docs/test tools
 #   - Graphviz's `dot` program, which renders every figure of the book
 #   - Chromium, which the browser tests drive (only for .ci/test)
@@ -40,9 +40,9 @@ system_install() {
 }
 
 PY=${PYTHON:-python3}
-command -v "$PY" >/dev/null 2>&1 || die "no python3 on PATH. Install Python 3.9 or newer (https://www.python.org/downloads/) and rerun."
-"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 9))' \
-  || die "$("$PY" --version 2>&1) is too old; gradbook needs Python 3.9 or newer."
+command -v "$PY" >/dev/null 2>&1 || die "no python3 on PATH. Install Python 3.10 or newer (https://www.python.org/downloads/) and rerun."
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+  || die "$("$PY" --version 2>&1) is too old; gradbook needs Python 3.10 or newer."
 
 command -v dot >/dev/null 2>&1 || system_install "Graphviz's dot program" apt:graphviz brew:graphviz
 command -v dot >/dev/null 2>&1 || die "Graphviz's dot program is still not on PATH; see https://graphviz.org/download/"
@@ -61,7 +61,7 @@ if [ "${GRADBOOK_NEEDS_BROWSER:-0}" = 1 ] && ! find_chromium; then
 fi
 
 # Node and npm: the live pages' Pyodide and Graphviz, KaTeX (the build typesets math,
-# book/hooks/math.py) and axe-core (the browser tests) come from package-lock.json.
+# book/math.py) and axe-core (the browser tests) come from package-lock.json.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || system_install "Node.js and npm" apt:nodejs apt:npm brew:node
 command -v npm >/dev/null 2>&1 || die "npm is still not on PATH; install Node.js (https://nodejs.org/) and rerun."
 # npm ci only when node_modules is missing or package-lock.json changed (npm ci
@@ -88,4 +88,20 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[test,docs]"
   touch "$stamp"
 fi
+# PyTorch (CPU) for chapter 9, which compares gradbook with it: the strict build, which
+# the tests check and the Pages workflow publishes, refuses to go without it. First a
+# wheel this machine keeps (pip's find-links), else PyTorch's CPU index (PyPI's Linux
+# wheels are CUDA builds of several GB).
+if ! .venv/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"; then
+  echo "gradbook setup: installing PyTorch (CPU) for chapter 9" >&2
+  .venv/bin/python -m pip install -q --no-index "torch==2.13.0" 2>/dev/null \
+    || .venv/bin/python -m pip install -q --index-url https://download.pytorch.org/whl/cpu torch \
+    || die "could not install PyTorch for chapter 9. Run: .venv/bin/pip install torch --index-url https://download.pytorch.org/whl/cpu"
+fi
+# The book's tooling (book/, with the MkDocs plugin of mkdocs.yml) is not part of the
+# gradbook package: the repository goes on the environment's path instead.
+.venv/bin/python - "$PWD" <<'PY'
+import pathlib, sys, sysconfig
+pathlib.Path(sysconfig.get_paths()["purelib"], "gradbook-book.pth").write_text(sys.argv[1] + "\n")
+PY
 export PATH="$PWD/.venv/bin:$PATH"

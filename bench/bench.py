@@ -43,6 +43,8 @@ try:
 except ImportError:
     sys.exit('micrograd is not installed: run  pip install -e ".[bench]"  (it pins micrograd==0.1.0)')
 
+import minimal  # bench/minimal.py: gradbook's design with nothing else
+
 from gradbook.data import make_moons
 from gradbook.engine import Value as GValue
 from gradbook.nn import MLP as GMLP
@@ -58,6 +60,10 @@ TARGET_MEMORY = {
     "wide": 188 / 688,
 }  # graph memory per op node: bytes before issue 14 / micrograd's
 TARGET_MLP_SHAPE = 6.0  # moons step, micrograd's nn on gradbook's Value against micrograd
+# Issue 22: gradbook against the minimal engine of its own design, and Value(x) against micrograd's.
+TARGET_MINIMAL = 1.15  # gradbook's forward+backward time over the minimal engine's, at most, at every N
+MINIMAL_NS = [10, 50, 450, 5_000, 100_000]
+TARGET_LEAF = 1.5  # micrograd's Value(x) time over gradbook's, at least
 
 # CPU time of this thread: what another process on the machine does is not counted.
 CLOCK = time.thread_time
@@ -291,6 +297,80 @@ def _series_line(s):
         f"{s.label:<11} {len(s.runs):>4} {fmt_ns(s.ns(0)):>9} {fmt_ns(s.ns(1)):>9} "
         f"{fmt_ns(s.ns(3)):>9} {fmt_ns(s.first()):>9} {fmt_ns(s.ns(2)):>9}"
     )
+
+
+# -- against the minimal engine ----------------------------------------------------------------
+
+
+def minimal_run(Value, graph, n):
+    """Forward and backward seconds, every leaf made inside the timed forward (inputs included)."""
+    t0 = CLOCK()
+    out = chain(Value, n) if graph == "chain" else wide(*wide_inputs(Value, n))
+    t1 = CLOCK()
+    out.backward()
+    t2 = CLOCK()
+    del out
+    gc.collect()
+    return t1 - t0, t2 - t1, 0.0
+
+
+def bench_minimal(ns, reps_for):
+    """gradbook and bench/minimal.py on the chain and the wide sum, taking turns."""
+    rows = []
+    for graph in ("chain", "wide"):
+        for n in ns:
+            g, m = Series("gradbook", 2 * n), Series("minimal", 2 * n)
+            for rep in range(reps_for(n)):
+                for Value, series in ((GValue, g), (minimal.Value, m))[:: 1 if rep % 2 == 0 else -1]:
+                    series.add(minimal_run(Value, graph, n))
+            rows.append((graph, n, g, m))
+        progress(f"{graph} against the minimal engine done")
+    return rows
+
+
+def print_minimal_table(rows):
+    """Print gradbook against the minimal engine; return {(graph, N): gradbook/minimal fwd+bwd}."""
+    print("gradbook against a minimal engine of the same design (bench/minimal.py: __slots__, two children and")
+    print("  their local derivatives in slots, iterative sort; no checks, labels, custom ops or numeric rules)")
+    print("  ns per op node, median of all runs; every leaf (inputs, constants) is made inside the timed forward")
+    head = (
+        f"  {'graph':<6} {'N':>8} {'runs':>4}  {'gradbook fwd':>12} {'bwd':>6} {'total':>6}"
+        f"  {'minimal fwd':>11} {'bwd':>6} {'total':>6}  {'gradbook/minimal fwd':>20} {'bwd':>5} {'total':>6}"
+    )
+    print(head)
+    print("  " + "-" * (len(head) - 2))
+    ratios = {}
+    for graph, n, g, m in rows:
+        r = [g.ns(i) / m.ns(i) for i in (0, 1, 3)]
+        ratios[(graph, n)] = r[2]
+        print(
+            f"  {graph:<6} {n:>8,} {len(g.runs):>4}  {fmt_ns(g.ns(0)):>12} {fmt_ns(g.ns(1)):>6} {fmt_ns(g.ns(3)):>6}"
+            f"  {fmt_ns(m.ns(0)):>11} {fmt_ns(m.ns(1)):>6} {fmt_ns(m.ns(3)):>6}"
+            f"  {r[0]:>19.2f}x {r[1]:>4.2f}x {r[2]:>5.2f}x"
+        )
+    print()
+    return ratios
+
+
+def bench_leaves(n, reps):
+    """ns per Value(x): made and dropped at once, and made and kept (10^5 in a list), each engine in turn."""
+    engines = {"gradbook": GValue, "micrograd": MValue, "minimal": minimal.Value}
+    dropped = {name: [] for name in engines}
+    kept = {name: [] for name in engines}
+    xs = [random.Random(0).uniform(-1, 1) for _ in range(n)]
+    for rep in range(reps):
+        for name, Value in list(engines.items())[:: 1 if rep % 2 == 0 else -1]:
+            t0 = CLOCK()
+            for x in xs:
+                Value(x)
+            t1 = CLOCK()
+            held = [Value(x) for x in xs]
+            t2 = CLOCK()
+            del held
+            gc.collect()
+            dropped[name].append((t1 - t0) / n * 1e9)
+            kept[name].append((t2 - t1) / n * 1e9)
+    return {name: (statistics.median(dropped[name]), statistics.median(kept[name])) for name in engines}
 
 
 # -- memory --------------------------------------------------------------------------------
@@ -554,11 +634,13 @@ def main():
         chain_ns = wide_ns = [50, 450, 10_000]
         reps = {50: 51, 450: 21, 10_000: 3}
         mem_ops, mlp_steps, torch_reps = 10_000, 3, 2
+        minimal_reps = {10: 201, 50: 101, 450: 21, 5_000: 5, 100_000: 2}
     else:
         chain_ns = [50, 450, 10_000, 100_000, 1_000_000]
         wide_ns = [50, 450, 10_000, 100_000]
         reps = {50: 301, 450: 61, 10_000: 9, 100_000: 5, 1_000_000: 2}
         mem_ops, mlp_steps, torch_reps = 100_000, 10, 3
+        minimal_reps = {10: 2001, 50: 501, 450: 101, 5_000: 15, 100_000: 5}
 
     started = time.perf_counter()
     print("gradbook vs micrograd benchmark" + (" (--quick)" if args.quick else ""))
@@ -579,6 +661,8 @@ def main():
     limit = sys.getrecursionlimit()
     chain_rows = bench_graph("chain", chain_ns, reps.get, chain_depth)
     wide_rows = bench_graph("wide", wide_ns, reps.get, wide_depth)
+    minimal_rows = bench_minimal(MINIMAL_NS, minimal_reps.get)
+    leaves = bench_leaves(100_000, 5 if args.quick else 11)
     mem = bench_memory(mem_ops)
     mlp = bench_mlp(mlp_steps)
     browser = bench_pyodide(10_000, 5 if args.quick else 9)
@@ -593,6 +677,14 @@ def main():
     print()
     chain_ratios = print_graph_table("Chain  x = x*1.0001 + 0.5, N steps", chain_rows, limit)
     wide_ratios = print_graph_table("Wide sum  sum(a_i*b_i), N products", wide_rows, limit)
+
+    minimal_ratios = print_minimal_table(minimal_rows)
+    print("Value(x): ns per leaf, median; 'dropped' = made and let go at once, 'kept' = 10^5 kept in a list")
+    print(f"  {'engine':<10} {'dropped':>8} {'kept':>8}   micrograd/this (dropped, kept)")
+    leaf_ratio = {name: (leaves["micrograd"][0] / d, leaves["micrograd"][1] / k) for name, (d, k) in leaves.items()}
+    for name, (d, k) in leaves.items():
+        print(f"  {name:<10} {fmt_ns(d):>8} {fmt_ns(k):>8}   {leaf_ratio[name][0]:.2f}x, {leaf_ratio[name][1]:.2f}x")
+    print()
 
     print(f"Memory per op node (bytes), graph of {mem_ops:,} op nodes")
     print("  graph    = traced by tracemalloc, held after the forward pass (the graph itself)")
@@ -704,6 +796,12 @@ def main():
             TARGET_MLP_SHAPE,
         )
     )
+    for (graph, n), ratio in minimal_ratios.items():
+        name = "wide sum" if graph == "wide" else graph
+        checks.append((f"{name} N={n:,}: gradbook/minimal fwd+bwd <= {TARGET_MINIMAL:g}x", ratio, "<=", TARGET_MINIMAL))
+    for i, how in enumerate(("dropped", "kept")):
+        text = f"Value(x), made and {how}: micrograd/gradbook >= {TARGET_LEAF:g}x"
+        checks.append((text, leaf_ratio["gradbook"][i], ">=", TARGET_LEAF))
     for text, value, op, target in checks:
         ok = {">=": value >= target, ">": value > target, "<=": value <= target}[op]
         shown = f"{value:.2f}x" if op == "<=" else f"{value:.1f}x"

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ast
 import functools
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
 
 # The fence languages pytest-markdown-docs collects as tests.
 TESTED_LANGUAGES = ("python", "py", "python3")
-# The languages the build runs: book/hooks/run_blocks.py registers its runner for
+# The languages the build runs: book/plugin.py registers its formatter for
 # these, and mkdocs.yml lists them for markdown-exec (a test checks both).
 BUILD_LANGUAGES = ("python", "py")
 # markdown-exec's marker: a line containing it runs but is not shown. In the book
@@ -111,6 +113,15 @@ class Block:
         """The code as the reader sees it: on the page, in the notebook, in the live page."""
         return "\n".join(line for line in self.code.split("\n") if HIDE not in line).strip("\n")
 
+    def shown_lines(self):
+        """The shown code's lines, each with its 0-based line in the Markdown file."""
+        numbered = [(self.start_line + i, line) for i, line in enumerate(self.code.split("\n")) if HIDE not in line]
+        while numbered and not numbered[0][1].strip():
+            numbered.pop(0)
+        while numbered and not numbered[-1][1].strip():
+            numbered.pop()
+        return numbered
+
     @property
     def where(self):
         return f"{self.path or '<text>'}:{self.fence_line + 1}"
@@ -181,10 +192,76 @@ def nested_fences(text):
     return out
 
 
+_COMPOUND = tuple(
+    getattr(ast, name)
+    for name in ("If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try", "TryStar", "Match")
+    + ("FunctionDef", "AsyncFunctionDef", "ClassDef")
+    if hasattr(ast, name)
+)
+
+
+def repl_problems(block):
+    """Where a block's shown code, pasted into the Python REPL line by line, would not run as a script does.
+
+    The REPL ends a compound statement (``def``, ``class``, ``for``, ``if``...)
+    at the first blank line, and reads nothing else until it has ended: so no
+    blank line may stand inside one (the rest of its body would be an
+    unexpected indent), and a blank line must follow one before the code after it.
+    """
+    numbered = block.shown_lines()
+    code = "\n".join(line for _, line in numbered)
+    try:
+        tree = ast.parse(code)
+        tokens = list(tokenize.generate_tokens(io.StringIO(code + "\n").readline))
+    except (SyntaxError, tokenize.TokenError):
+        return []  # the build reports it, with its traceback
+    in_string = set()  # 1-based lines inside a multi-line string: a blank line there is the string's
+    for tok in tokens:
+        if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
+            in_string.update(range(tok.start[0] + 1, tok.end[0] + 1))
+    lines = [line for _, line in numbered]
+
+    def where(n):  # 1-based line of the shown code -> the Markdown file's line
+        return f"{block.path or '<text>'}:{numbered[n - 1][0] + 1}"
+
+    found = []
+    body = tree.body
+    for i, node in enumerate(body):
+        if not isinstance(node, _COMPOUND):
+            continue
+        for n in range(node.lineno + 1, node.end_lineno):
+            if not lines[n - 1].strip() and n not in in_string:
+                found.append(
+                    f"{where(n)}: a blank line inside an indented body: pasted into the Python REPL it ends"
+                    f" the {type(node).__name__.lower().replace('def', ' def')} early: delete it"
+                )
+        after = body[i + 1] if i + 1 < len(body) else None
+        if after is not None:
+            start = min([after.lineno, *(d.lineno for d in getattr(after, "decorator_list", []))])
+            if not any(not lines[n - 1].strip() for n in range(node.end_lineno + 1, start)):
+                found.append(
+                    f"{where(start)}: the code after a compound statement follows it directly: pasted into the"
+                    " Python REPL it is a SyntaxError: put a blank line before this line"
+                )
+    return found
+
+
 def problems(path):
-    """Every block of a Markdown file that escapes testing or that the two readers disagree on."""
+    """Every block of a Markdown file that escapes testing, that the two readers disagree on, or that a
+    reader cannot paste: into the REPL (its layout), or alone after its own imports (an import it lacks)."""
     text = path.read_text("utf8")
-    found = [p for p in (b.problem() for b in fences(text, path)) if p]
+    blocks = fences(text, path)
+    found = [p for p in (b.problem() for b in blocks) if p]
+    for b in blocks:
+        if b.tested:
+            found += repl_problems(b)
+    from book.setup_text import missing_imports  # it reads blocks with this module
+
+    for b, names in missing_imports([b for b in blocks if b.tested]):
+        found.append(
+            f"{b.where}: this block begins with imports but uses {', '.join(names)}, imported by an earlier"
+            f" block: import {'them' if len(names) > 1 else 'it'} here too, so that it runs when pasted alone"
+        )
     for line, indent, info, before in nested_fences(text):
         lang = info.split()[0] if info.split() else ""
         where = f"{path}:{line + 1}"
@@ -222,13 +299,19 @@ def imports(code):
     return list(_imports(code))
 
 
+def all_imports(code):
+    """The modules a piece of code may import, optional ones (see `imports`) included:
+    what the published build must have, so that every block shows what it is for."""
+    return list(_imports(code, with_optional=True))
+
+
 @functools.lru_cache(maxsize=4096)  # a session's blocks are asked about once per later block
-def _imports(code):
+def _imports(code, with_optional=False):
     found = []
 
     def visit(node, optional):
         if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            inner = optional or _optional([h.type for h in node.handlers])
+            inner = optional or (not with_optional and _optional([h.type for h in node.handlers]))
             for child in node.body:
                 visit(child, inner)
             for child in [*node.handlers, *node.orelse, *node.finalbody]:

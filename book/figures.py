@@ -27,6 +27,14 @@ def render(fig, alt=None):
     """
     from gradbook.viz import label_svg, to_svg  # imported late: `mkdocs serve` reloads gradbook when it changes
 
+    if hasattr(fig, "to_svg"):  # gradbook.plot: the same SVG as in the page and the notebook
+        if not (isinstance(alt, str) and alt.strip()):
+            raise ValueError(
+                "show(plot) needs a text alternative: "
+                'show(plot, alt="one or two sentences saying what the plot shows"), '
+                "for readers who cannot see it"
+            )
+        return Figure(fig.to_svg(alt=alt), "plot")
     if hasattr(fig, "savefig"):
         if not (isinstance(alt, str) and alt.strip()):
             import matplotlib.pyplot as plt

@@ -15,7 +15,7 @@ What a notebook holds that the page does not, and what it leaves out:
   becomes a block quote with a bold title, a link to another page of the book
   an absolute link to the published site, and HTML comments are dropped.
 
-Pure functions: book/hooks/notebooks.py calls them during the build, the tests
+Pure functions: book/notebook_pages.py calls them during the build, the tests
 call them directly.
 """
 
@@ -25,10 +25,12 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 
 from book.blocks import fences, imports, python_blocks
+from book.exercises import exercises, notebook_check, notebook_helpers
 from book.output import Figure, Steps
 
 # Packages a chapter may import besides the standard library and gradbook (which
@@ -119,9 +121,47 @@ def absolute_links(text, page_uri, site):
     return _LINK.sub(resolve, text)
 
 
+_DETAILS_OPEN = re.compile(r"^<details[^>]*>[ \t]*\n<summary>(?P<summary>.*?)</summary>[ \t]*$", re.M)
+_DETAILS_CLOSE = re.compile(r"^</details>\s*$\n?", re.M)
+# A sentence: no full stop in it, and it stays inside its paragraph (no blank line, no "!!!" line).
+_SENTENCE = r"(?:[^.!?\n]|\n(?![ \t]*(?:\n|!!!)))*?"
+# A sentence that only makes sense in the live page (its buttons, the browser's Python).
+_PAGE_ONLY = re.compile(
+    r"(?P<lead>(?<=[^!][.!?])[ \t\n]+|^[ \t]*)"
+    rf"(?P<sentence>{_SENTENCE}(?:your browser|the page's Python|\*\*Reset\*\*){_SENTENCE}[.!?])(?P<trail>[ \t]*)",
+    re.M,
+)
+_RUN_WORDS = [
+    (re.compile(r"\bPress\s+\*\*Run\*\*"), "Run it"),
+    (re.compile(r"\bpress\s+\*\*Run\*\*"), "run it"),
+    (re.compile(r"\*\*Run\*\*"), "run"),
+    (re.compile(r"(?:(?<=[.!?] )|^)\*\*Check\*\*", re.M), "The Check cell"),
+    (re.compile(r"\*\*Check\*\*"), "the Check cell"),
+]
+
+
+def without_page_words(text):
+    """The page's words for its buttons (Run, Reset, Check) as a notebook's reader reads them."""
+
+    text = _PAGE_ONLY.sub(lambda m: m["lead"] if _at_line_start(text, m) else m["trail"], text)
+    for pattern, words in _RUN_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def _at_line_start(text, m):
+    return m.start() == 0 or text[m.start() - 1] == "\n"
+
+
+def collapsed_details(text):
+    """A <details> (a Solution, a class seen before) as its bold summary: its code cell is collapsed instead."""
+    return _DETAILS_CLOSE.sub("", _DETAILS_OPEN.sub(lambda m: f"**{m['summary']}**", text))
+
+
 def notebook_markdown(text, page_uri, site):
     """A piece of a page's prose as a Markdown cell's source."""
     text = _COMMENT.sub("", text)
+    text = collapsed_details(without_page_words(text))
     text = admonitions_to_quotes(text)
     return absolute_links(text, page_uri, site).strip()
 
@@ -270,12 +310,20 @@ def chapter_notebook(markdown, page_uri, site, results, book_title):
         if text:
             cells.append(nbformat.v4.new_markdown_cell(text))
 
+    collapsed = _in_details(lines)
+    checked = {ex.starter.fence_line: ex for ex in exercises(Path(page_uri), markdown) if ex.check and ex.starter}
     for n, block in enumerate(blocks, 1):
         add_prose(block.fence_line)
         cell = nbformat.v4.new_code_cell(block.shown_code, execution_count=n)
         cell.outputs = cell_outputs(results[block.fence_line])
+        if collapsed(block.fence_line):  # a Solution, or a class seen before: there to open, not to read first
+            cell.metadata["jupyter"] = {"source_hidden": True}
         cells.append(cell)
         prose_start = block.end_line
+        if block.fence_line in checked:
+            cells += _check_cells(
+                checked[block.fence_line], first=not any(CHECK_TAG in c.metadata.get("tags", ()) for c in cells)
+            )
     add_prose(len(lines))
 
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -286,6 +334,38 @@ def chapter_notebook(markdown, page_uri, site, results, book_title):
         cell["id"] = f"cell-{i}"
     nbformat.validate(nb)
     return nb
+
+
+CHECK_TAG = "gradbook-check"  # a cell of an exercise's check: never run at build, run by the reader
+
+
+def _check_cells(exercise, first):
+    """The cells after an exercise's starter: how to check, and the Check (its code collapsed)."""
+
+    def code(source):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["jupyter"] = {"source_hidden": True}
+        cell.metadata["tags"] = [CHECK_TAG]
+        return cell
+
+    out = [code(notebook_helpers())] if first else []
+    say = nbformat.v4.new_markdown_cell("Write your answer in the cell above and run it, then run the Check below.")
+    say.metadata["tags"] = [CHECK_TAG]
+    out.append(say)
+    out.append(code(notebook_check(exercise.check)))
+    return out
+
+
+def _in_details(lines):
+    """Whether a line of the page lies inside a <details> block."""
+    ranges, start = [], None
+    for i, line in enumerate(lines):
+        if line.startswith("<details"):
+            start = i
+        elif line.strip() == "</details>" and start is not None:
+            ranges.append((start, i))
+            start = None
+    return lambda line: any(a < line < b for a, b in ranges)
 
 
 def write(nb):

@@ -59,6 +59,8 @@ class PageHost(BookHost):
         super().show_steps([(title, self._drawable(fig)) for title, fig in frames])
 
     def _drawable(self, fig):
+        if hasattr(fig, "to_svg"):  # gradbook.plot: Python draws it, the same SVG as at build time
+            return fig
         if not hasattr(fig, "source"):
             raise TypeError("only Graphviz figures can be drawn in the browser; this one needs a local install")
         # book.figures.render asks the graph to pipe itself through `dot`: here

@@ -14,7 +14,7 @@ a worker renders the notebook's page (mkdocs-jupyter's own render, which runs
 nbconvert), and the page takes that content when its turn comes.
 
 `mkdocs serve` does not use it: its first build runs in process, and later
-ones re-run only the sessions an edit can affect (book.build), so there is
+ones re-run only the sessions an edit can affect (book.formatter), so there is
 little to share out; and forking a process that runs a web server's threads
 is asking for trouble.
 """
@@ -97,13 +97,9 @@ def run_session(key, chain, filename, library):
     return outcomes
 
 
-# The build's (config, files), for the workers, which get them by being forked.
-_build = None
-
-
 def render_page(plugin, src_uri):
     """A page rendered by `plugin`'s own `render` (in a worker): what `render` set on the page."""
-    config, files = _build
+    config, files = _worker.build
     page = Page(None, files.get_file_from_path(src_uri), config)
     # Only the plugin that renders it: the book's own hooks keep their state in the build.
     page = config.plugins[plugin].on_pre_page(page, config=config, files=files)
@@ -132,7 +128,14 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
-_records = None
+class _Worker:
+    """What a worker process holds: its log records, and the build's (config, files) it was forked with."""
+
+    records = None
+    build = None
+
+
+_worker = _Worker()  # in a worker process only; the build's process never sets it
 
 
 def _die_with(parent):
@@ -145,8 +148,7 @@ def _die_with(parent):
         os._exit(1)
 
 
-def _worker_start(parent):
-    global _records
+def _worker_start(parent, build):
     # A build killed outright (SIGKILL) would leave its workers blocked forever
     # on a pipe to it, holding its stdout open for whoever waits on that.
     _die_with(parent)
@@ -155,20 +157,20 @@ def _worker_start(parent):
     gc.freeze()
     # The build counts warnings (`--strict` fails on any): a worker's go back to it
     # instead of to the terminal, see `_task`.
-    _records = _Records()
+    _worker.records, _worker.build = _Records(), build
     loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
     for logger in loggers:
         # Every logger that has handlers (MkDocs' own does not propagate) gets this one instead.
         if isinstance(logger, logging.Logger) and (logger.handlers or logger is loggers[0]):
             for handler in list(logger.handlers):
                 logger.removeHandler(handler)
-            logger.addHandler(_records)
+            logger.addHandler(_worker.records)
 
 
 def _task(function, *args):
     """Run `function` in a worker: its result, and the log records it made."""
-    _records.records = []
-    return function(*args), _records.records
+    _worker.records.records = []
+    return function(*args), _worker.records.records
 
 
 class Ahead:
@@ -179,13 +181,12 @@ class Ahead:
 
         `build`: the build's (config, files), for `render_page`.
         """
-        global _build
-        _build = build  # before the workers are forked: they inherit it
+        # Forked: the workers get `build` as it is in this process, not pickled.
         self._pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_worker_start,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), build),
         )
         self._sessions = {}
         self._pages = {}

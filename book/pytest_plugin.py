@@ -8,8 +8,9 @@ build would treat differently fails with the reason and the fix.
 
 pytest-markdown-docs offers two public hooks (globals, the markdown-it parser),
 and neither can keep a namespace from one test to the next; a runner can. The
-runner registry lives in its private module ``_runners``: hence the exact pin
-of pytest-markdown-docs in pyproject.toml.
+runner registry lives in its private module ``_runners``, reached through
+book.upstream (tested there), with an exact pin of pytest-markdown-docs in
+pyproject.toml.
 """
 
 from __future__ import annotations
@@ -17,15 +18,40 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pytest_markdown_docs._runners import DefaultRunner, register_runner
 
 from book.blocks import python_blocks, session_chain
 from book.figures import BookHost
 from book.sessions import ROOT, Runner
+from book.upstream import markdown_docs_runner_base
+
+DefaultRunner, register_runner = markdown_docs_runner_base()
 
 DOCS = ROOT / "docs"
 RUNNER = Runner(skips=(pytest.skip.Exception,))
 _blocks = {}
+
+
+class BuildOutcomes:
+    """When the test session also builds the site, the blocks the build runs run there once:
+    their tests read what each did from the build (book.plugin writes it), instead of running
+    them a second time. tests/conftest.py sets `wait` to a function that waits for the build and
+    returns {page's path relative to the repository: {fence line: None or the error text}}."""
+
+    wait = None
+
+
+OUTCOMES = BuildOutcomes()
+
+
+def _from_build(path, block):
+    """The build's outcome of `block`: the test passes, or fails with the error the page shows."""
+    outcomes = OUTCOMES.wait()
+    rel = str(path.relative_to(ROOT))
+    if str(block.fence_line) not in outcomes.get(rel, {}):
+        pytest.fail(f"the site's build did not run the block at line {block.fence_line + 1} of {rel}", pytrace=False)
+    error = outcomes[rel][str(block.fence_line)]
+    if error is not None:
+        pytest.fail(f"in the site's build:\n{error}", pytrace=False)
 
 
 @register_runner(default=True)
@@ -40,6 +66,8 @@ class BookRunner(DefaultRunner):
         problem = block.problem()
         if problem:
             pytest.fail(problem, pytrace=False)
+        if block.built and OUTCOMES.wait is not None:
+            return _from_build(path, block)
         chain = session_chain(_blocks[path], block.session) if block.session else [block]
         key = (str(path), block.session_id)
         import gradbook.display

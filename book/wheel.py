@@ -57,11 +57,12 @@ def gradbook_wheel():
     meta = project()
     name, version = meta["name"], meta["version"]
     lines = [
-        "Metadata-Version: 2.1",
+        "Metadata-Version: 2.4",  # the first version with License-Expression (PEP 639)
         f"Name: {name}",
         f"Version: {version}",
         f"Summary: {meta['description']}",
         f"License-Expression: {meta['license']}",
+        *(f"License-File: {f}" for f in meta.get("license-files", [])),
         f"Requires-Python: {meta['requires-python']}",
         *(f"Requires-Dist: {dep}" for dep in meta.get("dependencies", [])),
         *(f"Project-URL: {label}, {url}" for label, url in meta.get("urls", {}).items()),
@@ -71,7 +72,9 @@ def gradbook_wheel():
         lines.append("Keywords: " + ",".join(meta["keywords"]))
     for author in meta.get("authors", []):
         lines.append(f"Author: {author['name']}")
-    metadata = "\n".join(lines) + "\n"
+    # The README is the long description, the body of the metadata (as setuptools writes it).
+    lines.append("Description-Content-Type: text/markdown")
+    metadata = "\n".join(lines) + "\n\n" + (ROOT / meta["readme"]).read_text("utf8")
     src = ROOT / "src"
     files = {
         f.relative_to(src).as_posix(): f.read_bytes()

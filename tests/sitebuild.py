@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,25 +42,36 @@ class Build:
             start_new_session=True,
         )
         self._done = None
+        self._lock = threading.Lock()  # one reader of the build's pipes, whichever thread asks
+
+    def wait(self):
+        """(return code, stdout, stderr) once the build has ended."""
+        with self._lock:
+            if self._done is None:
+                stdout, stderr = self.proc.communicate()
+                self._done = (self.proc.returncode, stdout, stderr)
+            return self._done
 
     def result(self):
         """The built site's folder; fails the test if the build did not pass."""
-        if self._done is None:
-            stdout, stderr = self.proc.communicate()
-            self._done = (self.proc.returncode, stdout, stderr)
-        code, stdout, stderr = self._done
-        assert code == 0, f"mkdocs build --strict failed:\n{stdout}\n{stderr}"
-        # markdown-exec reports a failing block as a warning; --strict turns it into a
-        # failure, but check the log too so the reason is in the test report.
-        assert "WARNING" not in stderr, stderr
-        # A figure printed with the builtin print would land here instead of the page.
-        assert "<svg" not in stdout, "a figure was printed to the build log, not into its page"
+        check_build(*self.wait())
         return self.out
 
     def stop(self):
+        """End the build if it still runs; its folder is the caller's to keep or remove."""
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            self.proc.communicate()
+        self.wait()
+
+
+def check_build(code, stdout, stderr):
+    """Fails the test if a build did not pass, with its log."""
+    assert code == 0, f"mkdocs build --strict failed:\n{stdout}\n{stderr}"
+    # markdown-exec reports a failing block as a warning; --strict turns it into a
+    # failure, but check the log too so the reason is in the test report.
+    assert "WARNING" not in stderr, stderr
+    # A figure printed with the builtin print would land here instead of the page.
+    assert "<svg" not in stdout, "a figure was printed to the build log, not into its page"

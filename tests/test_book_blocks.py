@@ -91,3 +91,55 @@ def test_every_block_in_docs_is_read_the_same_by_the_build_and_the_tests():
 
 def test_the_readme_blocks_are_python_the_tests_run():
     assert python_blocks(Path(ROOT / "README.md"))
+
+
+# ------------------------------------------------------------------ pasted into the REPL, or alone
+
+
+def _page(tmp_path, *codes):
+    md = tmp_path / "page.md"
+    md.write_text("".join(f'```python exec="on" session="p"\n{code}\n```\n\n' for code in codes))
+    return md
+
+
+@pytest.mark.parametrize(
+    "code, line, words",
+    [
+        ("def f():\n    x = 1\n\n    return x", 4, "a blank line inside an indented body"),
+        ("class A:\n\n    x = 1", 3, "a blank line inside an indented body"),
+        ("for i in range(2):\n    print(i)\nprint('done')", 4, "put a blank line before this line"),
+        ("if True: x = 1\ny = 2", 3, "put a blank line before this line"),
+    ],
+)
+def test_a_block_the_repl_would_read_otherwise_is_a_problem_with_its_line_and_fix(code, line, words, tmp_path):
+    md = _page(tmp_path, code)
+    (found,) = problems(md)
+    assert found.startswith(f"{md}:{line}:") and words in found
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "def f():\n    return 1\n\n\nprint(f())",
+        'def f():\n    """Two\n\n    paragraphs."""\n    return 1',  # a blank line in a string is the string's
+        "xs = [\n    1,\n\n    2,\n]\nprint(xs)",  # in brackets the REPL reads on
+        "for i in range(2):\n    print(i)\n    assert i < 2  # markdown-exec: hide\n\nprint('done')",
+    ],
+)
+def test_a_block_laid_out_for_the_repl_is_no_problem(code, tmp_path):
+    assert problems(_page(tmp_path, code)) == []
+
+
+def test_hidden_lines_count_as_gone_for_the_repl(tmp_path):
+    # Shown, the print follows the loop directly.
+    md = _page(tmp_path, "for i in range(2):\n    print(i)\nassert i == 1  # markdown-exec: hide\nprint('done')")
+    (found,) = problems(md)
+    assert found.startswith(f"{md}:5:") and "blank line before" in found
+
+
+def test_a_block_that_begins_with_imports_must_import_what_it_uses(tmp_path):
+    md = _page(tmp_path, "import math\nprint(math.pi)", "import struct\n\nprint(math.tau, struct.calcsize('f'))")
+    (found,) = problems(md)
+    assert found.startswith(f"{md}:6:") and "uses math, imported by an earlier block" in found
+    # A block that does not begin with imports relies on its session, as the page says.
+    assert problems(_page(tmp_path, "import math", "x = 1\nprint(math.pi)")) == []

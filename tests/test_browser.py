@@ -4,8 +4,9 @@ show in both colour schemes, the copy button, search and KaTeX work.
 The site is built once per session (the `site` fixture in conftest.py), served
 from 127.0.0.1 by a stdlib HTTP server, and driven with Playwright through the
 Chromium installed on this machine (Playwright's own browser downloads are not
-used). Full-page screenshots of every page, light and dark, are written to
-tests/screenshots/NAME-{light,dark}.jpg for a human to look at (not committed).
+used). With GRADBOOK_SCREENSHOTS=1, full-page screenshots of every page, light
+and dark, are written to tests/screenshots/NAME-{light,dark}.jpg for a human to
+look at (not committed); no assertion reads them, so a normal run takes none.
 """
 
 import functools
@@ -22,6 +23,8 @@ from book.blocks import python_blocks
 from sitebuild import CHAPTERS, ROOT
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# Screenshots are for a person to look at; taking them is a quarter of the browser tests' time.
+TAKE_SCREENSHOTS = os.environ.get("GRADBOOK_SCREENSHOTS", "") not in ("", "0")
 # Chapters with a block that calls show(): each must show at least one figure.
 CHAPTERS_WITH_FIGURES = {
     md.stem[:2] for md in CHAPTERS if any(re.search(r"^\s*show(?:_steps)?\(", b.code, re.M) for b in python_blocks(md))
@@ -180,10 +183,11 @@ def check_figures(page, name):
                 }
             }
             const r = svg.getBoundingClientRect();
-            // Size of the smallest label as drawn on screen (Graphviz draws text as
-            // <text>; matplotlib draws it as paths, so its figures report none).
+            // Size of the smallest label as drawn on screen (Graphviz and gradbook.plot draw
+            // text as <text>, a plot's y label turned 90 degrees, hence the scale as a length;
+            // matplotlib draws text as paths, so its figures report none).
             const fonts = [...svg.querySelectorAll("text")].map(t =>
-                parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+                parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b));
             return {where, stray, foreign,
                     visible: svg.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}),
                     width: r.width, height: r.height, minFont: fonts.length ? Math.min(...fonts) : null,
@@ -299,8 +303,9 @@ def check_figures_fit(page, name):
     figures = page.evaluate(
         """() => [...document.querySelectorAll(".gb-figure")].filter(b => b.offsetParent).map(box => {
             const svg = box.querySelector("svg");
+            // The scale a label is drawn at, rotated or not (a y axis's label is turned 90 degrees).
             const fonts = [...svg.querySelectorAll("text")].map(t =>
-                parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+                parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b));
             const r = svg.getBoundingClientRect();
             return {width: r.width, room: box.clientWidth,
                     scroll: box.scrollWidth, role: svg.getAttribute("role"),
@@ -341,11 +346,18 @@ def check_figures_on_white(page, name):
         raise AssertionError(f"{name}: in dark mode these figures are not on white (figure, background): {wrong}")
 
 
-def screenshot(page, name, scheme):
+def screenshot(target, filename, **options):
+    """A screenshot of a page or an element into tests/screenshots/, when GRADBOOK_SCREENSHOTS is set."""
+    if not TAKE_SCREENSHOTS:
+        return
     SCREENSHOTS.mkdir(exist_ok=True)
+    target.screenshot(path=str(SCREENSHOTS / filename), **options)
+
+
+def page_screenshot(page, name, scheme):
     page.evaluate("() => window.scrollTo(0, 0)")
     # JPEG: twice as quick as PNG for these long pages, and plenty to look at.
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.jpg"), full_page=True, type="jpeg", quality=90)
+    screenshot(page, f"{name}-{scheme}.jpg", full_page=True, type="jpeg", quality=90)
 
 
 # --------------------------------------------------------------------------- tests
@@ -374,12 +386,12 @@ def test_page_in_browser(context, origin, name, path):
     check(check_figures_fit, page, name)
     check(check_math, page, name)
     check(check_axe, page, name, "light")
-    screenshot(page, name, "light")
+    page_screenshot(page, name, "light")
 
     switch_to_dark(page, name)
     check(check_figures_on_white, page, name)
     check(check_axe, page, name, "dark")
-    screenshot(page, name, "dark")
+    page_screenshot(page, name, "dark")
 
     check(check_copy_button, page, name)  # last: it leaves a "Copied" toast on the page
     check(watched.assert_clean, name)
@@ -420,7 +432,7 @@ def test_figures_fit_a_phone(phone, origin, stem):
         label.click()
         check_figures_fit(page, f"{md.stem} on a phone, tab {label.inner_text()!r}")
     check_figures_fit(page, f"{md.stem} on a phone")
-    page.screenshot(path=str(SCREENSHOTS / f"{md.stem}-phone.jpg"), full_page=True, type="jpeg", quality=80)
+    screenshot(page, f"{md.stem}-phone.jpg", full_page=True, type="jpeg", quality=80)
     watched.assert_clean(md.stem)
 
 

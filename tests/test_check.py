@@ -253,3 +253,117 @@ def test_f_must_return_a_value():
 def test_docstring_examples():
     results = doctest.testmod(gradbook.check)
     assert results.attempted > 0 and results.failed == 0
+
+
+# -- a reader's own engine, as the chapters build it (issue 19) ------------------------------
+
+
+def reader_value(forget_out_grad=False):
+    """A Value as a reader writes it in chapters 2-8: a set of children, closures, a recursive sort."""
+
+    class ReaderValue:
+        def __init__(self, data, _children=(), _op=""):
+            self.data = data
+            self.grad = 0.0
+            self._backward = lambda: None
+            self._prev = set(_children)
+            self._op = _op
+
+        def __add__(self, other):
+            other = other if isinstance(other, ReaderValue) else ReaderValue(other)
+            out = ReaderValue(self.data + other.data, (self, other), "+")
+
+            def _backward():
+                self.grad += out.grad
+                other.grad += out.grad
+
+            out._backward = _backward
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, ReaderValue) else ReaderValue(other)
+            out = ReaderValue(self.data * other.data, (self, other), "*")
+
+            def _backward():
+                self.grad += other.data * (1.0 if forget_out_grad else out.grad)
+                other.grad += self.data * out.grad
+
+            out._backward = _backward
+            return out
+
+        def tanh(self):
+            t = math.tanh(self.data)
+            out = ReaderValue(t, (self,), "tanh")
+
+            def _backward():
+                self.grad += (1 - t**2) * out.grad
+
+            out._backward = _backward
+            return out
+
+        def backward(self):
+            topo, visited = [], set()
+
+            def build_topo(v):
+                if v not in visited:
+                    visited.add(v)
+                    for child in v._prev:
+                        build_topo(child)
+                    topo.append(v)
+
+            build_topo(self)
+            self.grad = 1.0
+            for node in reversed(topo):
+                node._backward()
+
+    return ReaderValue
+
+
+def reader_neuron(v):
+    x1, x2, w1, w2, b = v
+    return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+NEURON_AT = [2.0, 0.0, -3.0, 1.0, 6.8813735870195432]
+NEURON_NAMES = ["x1", "x2", "w1", "w2", "b"]
+
+
+def test_gradcheck_passes_a_readers_correct_engine():
+    result = gradcheck(reader_neuron, NEURON_AT, names=NEURON_NAMES, value=reader_value())
+    assert result.ok, result.report()
+    assert [round(row.analytic, 9) for row in result.rows] == [-1.5, 0.5, 1.0, 0.0, 0.5]
+
+
+def test_gradcheck_flags_a_readers_missing_out_grad_naming_the_gradient():
+    result = gradcheck(reader_neuron, NEURON_AT, names=NEURON_NAMES, value=reader_value(forget_out_grad=True))
+    assert not result.ok
+    wrong = {row.name for row in result.rows if not row.ok}
+    assert wrong == {"x1", "x2"}  # self.grad of x1*w1 and x2*w2 lost out.grad (0.5)
+    report = result.report()
+    assert "x1" in report and "<-- wrong" in report and "numeric in doubt" not in report
+    with pytest.raises(AssertionError, match=r"x1 .* <-- wrong"):
+        gradcheck(reader_neuron, NEURON_AT, names=NEURON_NAMES, value=reader_value(True), raise_on_fail=True)
+
+
+def test_gradcheck_says_what_a_class_that_is_not_value_like_lacks():
+    class Half:
+        def __init__(self, data):
+            self.data = data
+
+    with pytest.raises(TypeError, match=r"Half\(1.0\) has no grad, _prev, backward: gradcheck needs a Value-like"):
+        gradcheck(lambda v: v[0], [1.0], value=Half)
+    with pytest.raises(TypeError, match=r"value= must be a Value class.*got float"):
+        gradcheck(lambda v: v[0], [1.0], value=1.0)
+
+
+def test_a_slope_outside_both_sides_of_a_kink_is_wrong_not_in_doubt():
+    def relu_with_slope_5(v):
+        out = v[0].relu()
+        out._local = (5.0,)
+        return out
+
+    (row,) = gradcheck(relu_with_slope_5, [0.0]).rows
+    assert (row.analytic, row.ok, row.doubt) == (5.0, False, "")
+    assert "<-- wrong" in gradcheck(relu_with_slope_5, [0.0]).report()
+    (row,) = gradcheck(lambda v: v[0].relu(), [0.0]).rows  # backward()'s 0 is one side's slope
+    assert not row.ok and "kink" in row.doubt

@@ -1,6 +1,9 @@
 """show() where it runs: a host (the book, the live page), Jupyter, or a plain terminal."""
 
 import doctest
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,21 +48,41 @@ def test_keyword_arguments_only_with_a_root_node(recorder):
         show(draw_dot(Value(1.0)), rankdir="TB")
 
 
+def written(out):
+    """The files a show()/show_steps() message names."""
+    return [Path(p) for p in re.findall(r"(/\S+\.svg)", out)]
+
+
 def test_in_a_terminal_show_writes_an_svg_file_and_says_where(capsys):
     assert gradbook.display._host is None
-    path = show(Value(3.0, label="x") * 2)
+    assert show(Value(3.0, label="x") * 2) is None  # nothing more for the REPL to echo
     out = capsys.readouterr().out
     assert "<svg" not in out and "<div" not in out  # never raw markup in a terminal
-    assert str(path) in out and "open it in a web browser" in out
-    svg = Path(path).read_text("utf8")
+    (path,) = written(out)
+    assert out.count(str(path)) == 1 and "open it in a web browser" in out
+    svg = path.read_text("utf8")
     assert svg.lstrip().startswith("<svg") and "data 6.0000" in svg
+
+
+def test_each_show_writes_a_file_of_its_own_even_from_another_process(capsys):
+    show(Value(1.0, label="first"))
+    (first,) = written(capsys.readouterr().out)
+    program = "from gradbook import Value, show; show(Value(2.0, label='second'))"
+    other = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    (second,) = written(other)
+    show(Value(3.0, label="third"))
+    (third,) = written(capsys.readouterr().out)
+    assert len({first, second, third}) == 3
+    assert ">first<" in first.read_text("utf8") and ">second<" in second.read_text("utf8")
 
 
 def test_in_a_terminal_show_steps_writes_one_file_per_step(capsys):
     x = Value(3.0, label="x")
-    paths = show_steps([("a", x), ("b", x * 2)])
-    assert len(paths) == 2 and all(Path(p).read_text("utf8").lstrip().startswith("<svg") for p in paths)
-    assert "2 figures written to" in capsys.readouterr().out
+    assert show_steps([("a", x), ("b", x * 2)]) is None
+    out = capsys.readouterr().out
+    paths = written(out)
+    assert len(set(paths)) == 2 and all(p.read_text("utf8").lstrip().startswith("<svg") for p in paths)
+    assert "2 figures written to" in out
 
 
 def test_docstring_examples():

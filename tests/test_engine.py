@@ -2,6 +2,7 @@
 
 import contextlib
 import copy
+import fractions
 import gc
 import itertools
 import math
@@ -10,7 +11,7 @@ import sys
 
 import pytest
 
-from gradbook import Value
+from gradbook import Value, engine
 
 
 def approx(x, rel=1e-9, abs=1e-12):
@@ -406,10 +407,19 @@ def test_division_is_correctly_rounded():
     assert (Value(7.0) / Value(10.0)).data == 7.0 / 10.0 == 0.7
 
 
-def test_children_without_local_derivatives_are_refused():
+def test_local_derivatives_must_match_the_children():
     a = Value(3.0)
-    with pytest.raises(ValueError, match="one local derivative per child"):
-        Value(9.0, (a,), "sq")
+    with pytest.raises(ValueError, match=r"one local derivative per child \(_local=\): 1 children, 2 given"):
+        Value(9.0, (a,), "sq", _local=(1.0, 2.0))
+    with pytest.raises(TypeError, match="a local derivative must be a real number, got str"):
+        Value(9.0, (a,), "sq", _local=("6",))
+
+
+def test_a_node_without_local_derivatives_or_backward_says_so_at_backward():
+    a = Value(3.0)
+    y = Value(9.0, (a,), "sq", label="y") * 2
+    with pytest.raises(ValueError, match=r"the node 'y' Value\(9.0\) \(op 'sq'\).*set its _backward to a function"):
+        y.backward()
 
 
 # -- the numeric policy of Value's docstring, operation by operation ----------------
@@ -624,3 +634,289 @@ def test_a_node_with_more_than_two_children_copies():
     y.backward()
     for z in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
         same_graph(y, z)
+
+
+# -- extending Value the lecture's way: Value(data, children, op) and out._backward --------
+
+
+def lecture_tanh(self):
+    """The lecture's tanh, as a reader adds it: a node and a closure."""
+    x = self.data
+    t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def lecture_exp(self):
+    x = self.data
+    out = Value(math.exp(x), (self,), "exp")
+
+    def _backward():
+        self.grad += out.data * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def lecture_neuron():
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    return (x1, w1, x2, w2, b), n
+
+
+NEURON_GRADS = [-1.5, 1.0, 0.5, 0.0, 0.5]  # x1, w1, x2, w2, b (../shared/test-vectors.md)
+
+
+def test_the_lectures_tanh_as_a_custom_op_gives_the_neuron_gradients():
+    leaves, n = lecture_neuron()
+    o = lecture_tanh(n)
+    o.backward()
+    assert o.data == approx(0.7071067811865476)
+    assert n.grad == approx(0.5)
+    assert [v.grad for v in leaves] == [approx(g) for g in NEURON_GRADS]
+    assert o._prev == (n,) and o._op == "tanh" and o._local is None
+
+
+def test_the_lectures_exp_as_a_custom_op_inside_gradbooks_ops():
+    leaves, n = lecture_neuron()
+    e = lecture_exp(2 * n)
+    o = (e - 1) / (e + 1)  # the lecture's tanh from exp: custom and stored-derivative nodes mixed
+    o.backward()
+    assert o.data == approx(0.7071067811865476)
+    assert [v.grad for v in leaves] == [approx(g) for g in NEURON_GRADS]
+
+
+def test_a_custom_op_with_three_children_used_twice_runs_in_topological_order():
+    a, b, c = Value(2.0), Value(-3.0), Value(10.0)
+
+    def fma(x, y, z):  # x * y + z, with its gradient by hand
+        out = Value(x.data * y.data + z.data, (x, y, z), "fma")
+
+        def _backward():
+            x.grad += y.data * out.grad
+            y.grad += x.data * out.grad
+            z.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    d = fma(a, b, c)  # 4
+    f = lecture_tanh(d * 0.1) * d + d  # d reaches the output along three paths
+    f.backward()
+    reference = [Value(v) for v in (2.0, -3.0, 10.0)]
+    rd = reference[0] * reference[1] + reference[2]
+    rf = (rd * 0.1).tanh() * rd + rd
+    rf.backward()
+    assert f.data == approx(rf.data)
+    assert [v.grad for v in (a, b, c)] == [approx(v.grad) for v in reference]
+
+
+def test_a_second_backward_through_closures_adds_the_same_to_the_leaves():
+    x = Value(0.5)
+    y = lecture_tanh(x) * 3
+    y.backward()
+    first = x.grad
+    y.backward()
+    assert x.grad == approx(2 * first)
+
+
+def test_the_lectures_add_and_mul_as_custom_ops_give_the_lecture_gradients():
+    def add(u, v):
+        out = Value(u.data + v.data, (u, v), "+")
+
+        def _backward():
+            u.grad += 1.0 * out.grad
+            v.grad += 1.0 * out.grad
+
+        out._backward = _backward
+        return out
+
+    def mul(u, v):
+        out = Value(u.data * v.data, (u, v), "*")
+
+        def _backward():
+            u.grad += v.data * out.grad
+            v.grad += u.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)
+    L = mul(add(mul(a, b), c), f)
+    L.backward()
+    assert (L.data, a.grad, b.grad, c.grad, f.grad) == (-8.0, 6.0, -4.0, -2.0, 4.0)
+    assert [type(v) for v in (a, L)] == [Value, Value]
+
+
+def test_backward_can_be_called_on_a_node_by_hand_as_in_the_lecture():
+    a, b = Value(2.0), Value(-3.0)
+    e = a * b
+    e.grad = 1.0
+    e._backward()  # a stored-derivative node's _backward applies its local derivatives
+    o = lecture_tanh(a)
+    o.grad = 1.0
+    o._backward()
+    assert (a.grad, b.grad) == (-3.0 + (1 - math.tanh(2.0) ** 2), 2.0)
+
+
+def test_a_closure_replaces_local_derivatives_and_must_be_callable():
+    x = Value(3.0)
+    y = x * x
+    y._backward = lambda: None  # a stop-gradient
+    y.backward()
+    assert x.grad == 0.0
+    with pytest.raises(TypeError, match=r"_backward must be a function taking no arguments, got int"):
+        y._backward = 5
+
+
+def test_bad_children_are_named_when_the_node_is_made():
+    with pytest.raises(TypeError, match=r"every child must be a Value, but child 0 is float: 2.0"):
+        Value(1.0, (2.0,), "f", _local=(1.0,))
+    with pytest.raises(TypeError, match=r"Value\(\) needs a number, got a Value: Value\(data=2.0, grad=0.0\)"):
+        Value(Value(2.0))
+
+
+def test_a_graph_with_a_closure_cannot_be_copied_and_says_why():
+    x = Value(0.5)
+    y = lecture_tanh(x) + 1
+    for copy_of in (copy.copy, copy.deepcopy, lambda v: pickle.loads(pickle.dumps(v))):
+        target = y._prev[0] if copy_of is copy.copy else y
+        with pytest.raises(TypeError, match="has a _backward function, which refers to the nodes it was made with"):
+            copy_of(target)
+    assert engine._pickling.nodes == frozenset()
+
+
+# -- the numeric edges of issue 22: the true value, as PyTorch float64 gives it ----------
+
+
+def grads_of(build, *xs):
+    leaves = [Value(x) for x in xs]
+    build(*leaves).backward()
+    return [leaf.grad for leaf in leaves]
+
+
+def exact(x):
+    return fractions.Fraction(x)
+
+
+# Each expected gradient is computed exactly from the floats involved (fractions), then rounded once.
+@pytest.mark.parametrize(
+    "build, xs, expected",
+    [
+        # 1 / 5e-324 overflows, 1e-300 / 5e-324 does not
+        (lambda a: a.log() * 1e-300, (5e-324,), lambda a: [exact(1e-300) / a]),
+        (lambda a: a.log() * 0.0, (5e-324,), lambda a: [0]),
+        (lambda a: a**0, (5e-324,), lambda a: [0]),
+        (lambda a: a ** Value(0.0), (5e-324,), lambda a: [0]),
+        # d/da (a/b) = 1/b overflows; so does d/db = -a/b**2 (PyTorch gives -inf there)
+        (lambda a, b: (a / b) * 1e-300, (1e-300, 1e-310), lambda a, b: [exact(1e-300) / b, -exact(1e-300) * a / b**2]),
+        # 1/b is subnormal: stored, it would keep only a few of its digits
+        (lambda a, b: (a / b) * 1e300, (3.0, 7e307), lambda a, b: [exact(1e300) / b, -exact(1e300) * a / b**2]),
+        # the gradient reaching relu overflows (1e308 * 10); relu's slope below 0 is exactly 0
+        (lambda a: a.relu() * 1e308 * 10, (-1.0,), lambda a: [0]),
+        # k * x**(k-1) overflows for x = 1e-300; the gradient does not
+        (lambda a: a**-1 * 1e-300, (1e-300,), lambda a: [-exact(1e-300) / a**2]),
+        (lambda a: a**3 * 1e-300, (1e200,), lambda a: [3 * exact(1e-300) * a**2]),
+    ],
+)
+def test_a_gradient_finite_in_exact_arithmetic_is_finite_and_right(build, xs, expected):
+    assert grads_of(build, *xs) == [float(e) for e in expected(*map(exact, xs))]
+
+
+def test_the_edges_agree_with_pytorch_float64():
+    torch = pytest.importorskip("torch", reason="compared with PyTorch when installed")
+    cases = [
+        (lambda a: a.log() * 1e-300, (5e-324,)),
+        (lambda a: a.log() * 0.0, (5e-324,)),
+        (lambda a: a**0, (5e-324,)),
+        (lambda a, b: (a / b) * 1e-300, (1e-300, 1e-310)),
+        (lambda a: a.relu() * 1e308 * 10, (-1.0,)),
+    ]
+    for build, xs in cases:
+        leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+        build(*leaves).backward()
+        # the first input's gradient: PyTorch's is finite for each of these
+        assert grads_of(build, *xs)[0] == approx(leaves[0].grad.item(), rel=1e-15, abs=0.0)
+
+
+def test_a_nan_still_reaches_through_a_zero_slope():
+    a = Value(-1.0)
+    y = a.relu() * float("nan")
+    y.backward()
+    assert math.isnan(a.grad)
+    b = Value(2.0)
+    (b**0 * float("nan")).backward()
+    assert math.isnan(b.grad)
+
+
+class StraightThrough(Value):
+    """A subclass with a _backward of its own: passes the gradient straight through."""
+
+    def _backward(self):
+        for child in self._prev:
+            child.grad += self.grad
+
+
+def straight_through_sign(x):
+    return StraightThrough(math.copysign(1.0, x.data), (x,), "sign", _local=(0.0,))
+
+
+@pytest.mark.parametrize(
+    "copy_of", [copy.copy, copy.deepcopy, lambda v: pickle.loads(pickle.dumps(v))], ids=["copy", "deepcopy", "pickle"]
+)
+def test_copies_keep_the_subclass_and_its_gradient(copy_of):
+    x = Value(0.3)
+    s = straight_through_sign(x)
+    s.tag = "kept"  # a subclass without __slots__ has attributes of its own
+    y = copy_of(s) if copy_of is copy.copy else copy_of(s * 2.0)
+    if copy_of is copy.copy:
+        assert type(y) is StraightThrough and y.tag == "kept" and y._prev[0] is x
+        (y * 2.0).backward()
+        assert x.grad == 2.0
+        return
+    copied_s = y._prev[0]
+    assert type(copied_s) is StraightThrough and copied_s.tag == "kept"
+    y.backward()
+    assert copied_s._prev[0].grad == 2.0
+
+
+def test_deepcopy_does_not_share_a_mutable_label():
+    x = Value(1.0, label=["x"])
+    y = copy.deepcopy(x * 2)
+    copied_x = y._prev[0]
+    assert copied_x.label == ["x"] and copied_x.label is not x.label
+    copied_x.label.append("changed")
+    assert x.label == ["x"]
+
+
+def test_a_failed_pickle_leaves_no_state_and_the_next_one_works():
+    x = million_deep = Value(1.0, label=lambda: "a label pickle cannot write")
+    for _ in range(5_000):
+        million_deep = million_deep * 1.0001 + 0.5
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        pickle.dumps(million_deep)
+    assert engine._pickling.nodes == frozenset()
+    x.label = "x"
+    part = million_deep._prev[0]._prev[0]
+    copied = pickle.loads(pickle.dumps(part))  # no RecursionError: nothing was left marked
+    assert copied.data == part.data
+
+
+def test_a_failed_deepcopy_leaves_the_original_untouched():
+    class Uncopyable:
+        def __deepcopy__(self, memo):
+            raise RuntimeError("no copies")
+
+    x = Value(1.0, label=Uncopyable())
+    y = x * 2 + 1
+    with pytest.raises(RuntimeError, match="no copies"):
+        copy.deepcopy(y)
+    x.label = "x"
+    assert copy.deepcopy(y)._prev[0]._prev[0].label == "x"

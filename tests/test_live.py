@@ -4,7 +4,7 @@ Python (Pyodide, in a Web Worker) and Graphviz (WebAssembly) come from the
 site's own files; each chapter page below loads Python once and is reused by
 the tests that need it (the module-scoped `pages`). The equivalence test is the
 check that the engine in the page is the book's engine: every runnable block of
-chapters 2, 3, 5, 6 and 7 gives, in the browser, the output it gave at build time.
+chapters 1 to 7 gives, in the browser, the output (and the plots) it gave at build time.
 """
 
 import math
@@ -12,14 +12,12 @@ import re
 import time
 
 import pytest
-from test_browser import SCREENSHOTS, Watched, check_axe, switch_to_dark
+from test_browser import Watched, check_axe, screenshot, switch_to_dark
 
-from book.blocks import python_blocks
-from book.live import live_blocks
 from sitebuild import CHAPTERS
 
 CHAPTER = {md.stem[:2]: md.stem for md in CHAPTERS}
-EQUIVALENCE = ["02", "03", "05", "06", "07"]
+EQUIVALENCE = ["01", "02", "03", "04", "05", "06", "07"]
 # A run may load Python first: generous, so a slow machine fails only on a real hang.
 RUN_TIMEOUT_MS = 120_000
 MEASURED = {}  # what the tests measured, printed at the end of the module (pytest -s)
@@ -124,11 +122,6 @@ def _same_output(browser_text, build_text):
     )
 
 
-def _screenshot(name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    return SCREENSHOTS / name
-
-
 # --------------------------------------------------------------------------- tests
 
 
@@ -143,16 +136,25 @@ def test_first_load_stays_small(live_context, origin, site):
     page.wait_for_load_state("networkidle")
     page.close()
     live = {u: n for u, n in sizes.items() if "/live/" in u or "/wheels/" in u}
-    assert sorted(u.rsplit("/", 1)[1] for u in live) == ["live.css", "live.js"], sorted(live)
+    # check.js and check.css: the exercises' Check buttons (they too load nothing more until pressed).
+    assert sorted(u.rsplit("/", 1)[1] for u in live) == [
+        "check.css",
+        "check.js",
+        "live.css",
+        "live.js",
+        "snippets.js",
+    ], sorted(live)
     html = (site / "chapters" / CHAPTER["02"] / "index.html").read_text("utf8")
     # The page's own bytes for the live blocks: the wrapper divs with their data.
     markup = sum(
         len(m.encode())
         for m in re.findall(
-            r'<div class="gb-live[^>]*>|<link[^>]*live\.css[^>]*>|<script[^>]*live\.js[^>]*></script>', html
+            r'<div class="gb-(?:live|check)[^>]*>|<link[^>]*(?:live|check)\.css[^>]*>'
+            r"|<script[^>]*(?:live|check)\.js[^>]*></script>",
+            html,
         )
     )
-    markup += len("</div>") * html.count('<div class="gb-live')
+    markup += len("</div>") * (html.count('<div class="gb-live') + html.count('<div class="gb-check'))
     total = sum(sizes.values())
     added = sum(live.values()) + markup
     before = total - added
@@ -187,8 +189,8 @@ def test_edit_run_and_redraw(pages):
     assert "data -2.0000" in svg_text and "data 3.0000" in svg_text, svg_text
     # The same kind of drawing as the build's: top to bottom, record labels.
     assert figure_block.locator(".gb-live-output .gb-figure svg g.node").count() == 10
-    figure_block.screenshot(path=str(_screenshot("live-figure.png")))
-    builds_l.screenshot(path=str(_screenshot("live-block.png")))
+    screenshot(figure_block, "live-figure.png")
+    screenshot(builds_l, "live-block.png")
 
     first_run = p.watched.requests[requests_before:]
     loaded = {u.rsplit("/", 1)[1] for u in first_run}
@@ -291,7 +293,7 @@ def test_python_crashing_in_the_page_says_so_and_the_next_run_starts_afresh(own_
     out = p.output(block)
     assert block.get_attribute("data-gb-state") == "error"
     assert "Python in this page crashed" in out and "The next Run starts Python afresh" in out, out
-    block.screenshot(path=_screenshot("live-crash.png"))
+    screenshot(block, "live-crash.png")
     assert block.get_by_role("button", name="Run").is_enabled()
     p.edit(block, "print('alive', a.data)")  # `a` comes from a block above, replayed
     p.run(block)
@@ -342,21 +344,6 @@ def test_browser_output_equals_build_output(pages, chapter):
             differences.append(f"{where}: figure labels {figures} instead of {built[i]['figures']}")
     assert not differences, f"{p.name}:\n" + "\n".join(differences)
     p.watched.assert_clean(p.name)  # no request left the site, no console error
-
-
-def test_block_needing_matplotlib_has_a_note(pages):
-    md = next(md for md in CHAPTERS if md.stem.startswith("04"))
-    needing = [b for b in live_blocks(python_blocks(md)).values() if b.needs == "matplotlib"]
-    assert needing, "chapter 4 has no block that needs matplotlib any more: pick another chapter"
-    p = pages("04")
-    off = p.page.locator(".gb-live.gb-live-off")
-    assert off.count() == len(needing)
-    first = off.first
-    note = first.locator(".gb-live-note")
-    assert note.is_visible()
-    assert "needs matplotlib" in note.inner_text() and "notebook" in note.inner_text()
-    assert first.get_by_role("button", name="Run").count() == 0
-    assert p.page.get_by_role("button", name="Run").count() == p.blocks().count()
 
 
 def test_chapter7_invitation_puts_the_bug_back(pages):

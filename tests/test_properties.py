@@ -167,12 +167,12 @@ NONFINITE_UNARY = UNARY | {"relu": lambda x, fn: fn["relu"](x)}
 
 
 def chain_rule_relu(torch):
-    """torch.relu whose backward multiplies by the slope, as gradbook's does.
+    """torch.relu whose backward keeps a NaN, as gradbook's does.
 
-    PyTorch's own relu *selects*: where the input is <= 0 it passes 0 back
-    whatever gradient arrives, so a NaN or infinite gradient becomes 0 there.
-    gradbook multiplies it by the slope 0, so a NaN stays NaN (0 * inf is NaN
-    too), as everywhere else in the chain rule. The one known difference.
+    Both relus *select*: where the input is <= 0 the slope is exactly 0, and
+    0 passes back whatever finite or infinite gradient arrives. PyTorch's
+    passes 0 for a NaN gradient too; gradbook's passes the NaN (a NaN never
+    vanishes). The one known difference.
     """
 
     class ChainRuleReLU(torch.autograd.Function):
@@ -184,7 +184,8 @@ def chain_rule_relu(torch):
         @staticmethod
         def backward(ctx, grad):
             (x,) = ctx.saved_tensors
-            return grad * (~(x <= 0)).to(x.dtype)  # slope 1 above 0 and at NaN, as gradbook's
+            # slope 1 above 0 and at NaN, as gradbook's; below, 0 unless the gradient is NaN
+            return torch.where(x <= 0, torch.where(grad.isnan(), grad, torch.zeros_like(grad)), grad)
 
     return ChainRuleReLU.apply
 
@@ -197,6 +198,7 @@ def pattern(x):
 @settings(max_examples=300, deadline=None)
 @given(programs(NONFINITE_BINARY, NONFINITE_UNARY, max_steps=8, nonfinite_leaf=True))
 @example(([-math.inf], [("relu", 0), ("exp", 0), ("div", 0, 1)]))  # a NaN gradient arrives at relu(-inf)
+@example(([-1.0, math.inf], [("relu", 0), ("mul", 2, 1)]))  # an infinite one: 0 passes
 def test_nan_and_inf_spread_as_in_pytorch_float64(program):
     torch = pytest.importorskip("torch", reason="PyTorch is an optional extra: pip install -e '.[torch]'")
     inputs, steps = program

@@ -7,10 +7,10 @@ import re
 import pytest
 
 import gradbook
-from gradbook import check, data, engine, nn, viz
+from gradbook import check, data, engine, nn, plot, viz
 from sitebuild import ROOT
 
-MODULES = [engine, nn, viz, check, data]
+MODULES = [engine, nn, viz, plot, check, data]
 
 
 def public_names():

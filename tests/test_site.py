@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from book.blocks import python_blocks
+from book.notebooks import CHECK_TAG
 from sitebuild import CHAPTERS
 
 
@@ -37,8 +38,13 @@ def test_chapter_built_without_a_failed_block(site, chapter):
 def test_chapter_notebook_matches_its_page(site, chapter):
     stem = chapter.stem
     nb = json.loads((site / "notebooks" / stem / f"{stem}.ipynb").read_text("utf8"))
-    code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
-    # The first code cell installs what the notebook needs; then the chapter's blocks, as the page shows them.
+    code = [
+        "".join(c["source"])
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and CHECK_TAG not in c.get("metadata", {}).get("tags", [])
+    ]
+    # The first code cell installs what the notebook needs; then the chapter's blocks, as the page shows them
+    # (and the exercises' Check cells, book.notebooks.CHECK_TAG, which are no block of the page).
     assert code[0].startswith("%pip install ")
     assert code[1:] == [block.shown_code for block in python_blocks(chapter)]
     assert f'href="../../notebooks/{stem}/{stem}.ipynb" download' in page(site, chapter)
@@ -52,3 +58,12 @@ def test_every_figure_call_puts_a_figure_in_the_page(site, chapter):
     # An SVG read as Markdown gets <em> from the `*` of a product node.
     for svg in re.findall(r"<svg.*?</svg>", html, re.S):
         assert "<em>" not in svg and "<p>" not in svg
+
+
+def test_chapter_9_shows_pytorchs_numbers(site):
+    stem = next(md for md in CHAPTERS if md.stem.startswith("09")).stem
+    # What its blocks printed at build, as the page and the notebook show it.
+    nb = json.loads((site / "notebooks" / stem / f"{stem}.ipynb").read_text("utf8"))
+    printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "not installed" not in printed
+    assert re.search(r"^PyTorch \d+\.\d+", printed, re.M)

@@ -208,12 +208,12 @@ def chain(steps):
 
 
 def test_a_graph_over_the_node_limit_is_refused_with_its_size_and_what_to_do():
-    assert gradbook.viz.MAX_NODES == 500
-    draw_dot(chain(249))  # 499 values: under the limit
+    assert gradbook.viz.MAX_NODES == 1000
+    draw_dot(chain(499))  # 999 values: under the limit
     with pytest.raises(ValueError) as err:
         draw_dot(chain(2500))
     message = str(err.value)
-    assert "this graph has 5,001 values, more than max_nodes=500" in message
+    assert "this graph has 5,001 values, more than max_nodes=1,000" in message
     assert "Draw a part of it instead (draw_dot of a node inside the graph" in message
     assert "draw_dot(root, max_nodes=5001)" in message
 
@@ -224,9 +224,15 @@ def test_the_node_limit_can_be_raised_or_lifted():
     assert draw_dot(big, max_nodes=None).source.count("shape=record") == 5001
     with pytest.raises(ValueError, match="more than max_nodes=5,000"):
         draw_dot(big, max_nodes=5000)
-    with pytest.raises(ValueError, match="more than max_nodes=500"):
+    with pytest.raises(ValueError, match="more than max_nodes=1,000"):
         to_svg(big)  # to_svg draws with draw_dot's limit...
     assert "<svg" in to_svg(chain(300), max_nodes=601)  # ...and passes max_nodes on
+
+
+@pytest.mark.parametrize("root", [5.0, None, [Value(1.0)]])
+def test_drawing_something_that_is_not_a_node_says_so(root):
+    with pytest.raises(TypeError, match=r"draw_dot: root must be a Value .*, got "):
+        draw_dot(root)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 // Live pages: the reader edits a block of the chapter and runs it in the page.
 //
-// book/hooks/live.py wraps each runnable block in <div class="gb-live"> with its
+// book/formatter.py wraps each runnable block in <div class="gb-live"> with its
 // session, its place in the session, its code (as shown: build-only lines are
 // left out) and whether its output is HTML. This script adds the Run, Stop and
 // Reset buttons and makes the code editable in place (the page's highlighting

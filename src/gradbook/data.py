@@ -9,9 +9,12 @@ tests/test_data.py pins the points of one seed, so a platform where they do
 not is caught rather than silently drawing other moons.
 """
 
+from __future__ import annotations
+
 import math
 import random
 from numbers import Integral, Real
+from typing import Any
 
 __all__ = ["make_moons"]
 
@@ -21,7 +24,7 @@ def _linspace_0_pi(k):
     return [math.pi * (i / (k - 1)) for i in range(k)] if k > 1 else [0.0] * k
 
 
-def make_moons(n=100, noise=0.1, seed=0):
+def make_moons(n: int = 100, noise: float = 0.1, seed: Any = 0) -> tuple[list[list[float]], list[int]]:
     """``n`` points on two moons: ``(X, y)``, ``X`` a list of ``[x1, x2]``.
 
     The first ``n // 2`` points are the outer moon (label -1), the rest the

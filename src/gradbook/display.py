@@ -1,29 +1,35 @@
 """``show()``: put a figure in front of the reader, wherever the code runs.
 
 * in Jupyter, the figure is displayed in the notebook;
-* in a plain Python session or script, it is written to an SVG file and the
-  path is printed (open it in a web browser);
+* in a plain Python session or script, it is written to a new SVG file, its
+  name unique to this call (another process showing a figure at the same
+  time gets a file of its own), and the path is printed once (open it in a
+  web browser); ``show`` returns ``None``, so the REPL prints nothing more;
 * in a place that runs code for a reader (the book's build, its live pages),
   that place installs a *host* with ``set_host`` and the figure goes to it.
 
 A figure is a graph (a root ``Value``, drawn with ``draw_dot``, or a
-``graphviz.Digraph``) or a matplotlib figure.
+``graphviz.Digraph``), a plot (``gradbook.plot.Plot`` or ``Figure``) or a
+matplotlib figure.
 """
 
-import itertools
+from __future__ import annotations
+
+import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .viz import draw_dot, label_svg, to_svg
 
 __all__ = ["show", "show_steps", "set_host"]
 
 _host = None
-_numbers = itertools.count(1)
 
 
-def set_host(host):
+def set_host(host: Any) -> Any:
     """Send every ``show``/``show_steps`` call to ``host`` (``None``: back to the default).
 
     A host has ``show(figure, alt=None)`` and ``show_steps([(title, figure), ...])``,
@@ -49,7 +55,8 @@ def set_host(host):
 
 
 def _figure(obj, kwargs):
-    if hasattr(obj, "savefig") or hasattr(obj, "pipe"):  # matplotlib figure, graphviz graph
+    # matplotlib figure, graphviz graph, gradbook.plot Plot or Figure
+    if hasattr(obj, "savefig") or hasattr(obj, "pipe") or hasattr(obj, "to_svg"):
         if kwargs:
             raise TypeError("show() takes keyword arguments (for draw_dot) only with a root node")
         return obj
@@ -63,6 +70,8 @@ def _in_jupyter():
 
 
 def _svg(fig, alt):
+    if hasattr(fig, "to_svg"):  # gradbook.plot
+        return fig.to_svg(alt=alt)
     if not hasattr(fig, "savefig"):
         return to_svg(fig, alt=alt)
     import io
@@ -87,15 +96,18 @@ def _display(fig, alt=None):
         display(SVG(_svg(fig, alt)))
 
 
-def _write(fig, name, alt=None):
+def _write(fig, prefix, alt=None):
+    """Write ``fig`` to a new file of its own (``mkstemp``: no other call or process gets that name)."""
     folder = Path(tempfile.gettempdir()) / "gradbook-figures"
     folder.mkdir(exist_ok=True)
-    path = folder / f"{name}.svg"
-    path.write_text(_svg(fig, alt), "utf8")
-    return path
+    svg = _svg(fig, alt)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".svg", dir=folder)
+    with os.fdopen(fd, "w", encoding="utf8") as f:
+        f.write(svg)
+    return Path(name)
 
 
-def show(obj, alt=None, **kwargs):
+def show(obj: Any, alt: str | None = None, **kwargs: Any) -> None:
     """Show a figure: a graph (a root node or a ``Digraph``) or a matplotlib figure.
 
     ``alt`` says in words what the figure shows, for readers who cannot see
@@ -103,15 +115,14 @@ def show(obj, alt=None, **kwargs):
     ``alt`` replaces its generated name; a matplotlib figure has only ``alt``,
     and the book refuses one without it. Other keyword arguments go to
     ``draw_dot`` for a root node. Outside Jupyter and the book, the figure is
-    written to an SVG file whose path is printed and returned.
+    written to a new SVG file, a name no other call or process gets, and its
+    path is printed once; ``show`` returns ``None`` (nothing more to echo).
 
     Examples:
         >>> from gradbook import Value
         >>> x = Value(2.0, label="x")
-        >>> path = show(x * x)  # doctest: +ELLIPSIS
+        >>> show(x * x)  # doctest: +ELLIPSIS
         show(): figure written to .../gradbook-figures/figure-....svg (open it in a web browser)
-        >>> "data 4.0000" in path.read_text()
-        True
     """
     if alt is not None and not (isinstance(alt, str) and alt.strip()):
         raise ValueError(f"show(): alt must be a sentence saying what the figure shows, got {alt!r}")
@@ -120,22 +131,23 @@ def show(obj, alt=None, **kwargs):
         return _host.show(fig, alt=alt)
     if _in_jupyter():
         return _display(fig, alt)
-    path = _write(fig, f"figure-{next(_numbers)}", alt)
+    path = _write(fig, "figure-", alt)
     print(f"show(): figure written to {path} (open it in a web browser)")
-    return path
+    return None
 
 
-def show_steps(frames, **kwargs):
+def show_steps(frames: Iterable[tuple[object, Any]], **kwargs: Any) -> None:
     """Show a sequence of figures, one per step: a list of ``(title, figure)`` pairs.
 
     In the book the steps become tabs; in Jupyter each is displayed under its
-    title; elsewhere each is written to an SVG file, and the paths returned.
+    title; elsewhere each is written to a new SVG file, as ``show`` does, the
+    paths printed once, and ``None`` returned.
 
     Examples:
         >>> from gradbook import Value
         >>> y = Value(2.0, label="x") * 3
-        >>> paths = show_steps([("forward", y), ("after backward", y)])  # doctest: +ELLIPSIS
-        show_steps(): 2 figures written to .../gradbook-figures/steps-...-1.svg ... (open them in a web browser)
+        >>> show_steps([("forward", y), ("after backward", y)])  # doctest: +ELLIPSIS
+        show_steps(): 2 figures written to .../gradbook-figures/steps-...-1-....svg ... (open them in a web browser)
     """
     frames = [(str(title), _figure(fig, kwargs)) for title, fig in frames]
     if _host is not None:
@@ -147,7 +159,15 @@ def show_steps(frames, **kwargs):
             display(Markdown(f"**{title}**"))
             _display(fig)
         return None
-    n = next(_numbers)
-    paths = [_write(fig, f"steps-{n}-{i}") for i, (_, fig) in enumerate(frames, 1)]
+    stem = _write_stem()
+    paths = [_write(fig, f"{stem}-{i}-") for i, (_, fig) in enumerate(frames, 1)]
     print(f"show_steps(): {len(paths)} figures written to {' '.join(map(str, paths))} (open them in a web browser)")
-    return paths
+    return None
+
+
+def _write_stem():
+    """A prefix shared by one show_steps call's files: the steps sort together (each file is still unique)."""
+    return f"steps-{os.getpid()}-{next(_steps)}"
+
+
+_steps = iter(range(1, sys.maxsize))

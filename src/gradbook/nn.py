@@ -15,13 +15,20 @@ numpy array) of the right length. Anything else raises at once, naming the
 argument and what it got.
 """
 
+from __future__ import annotations
+
 import operator
 import random
+from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
+from typing import Any
 
-from .engine import Value, _as_float
+from .engine import Value, _as_float, _node_n
 
 __all__ = ["Module", "Neuron", "Layer", "MLP"]
+
+# What a neuron, a layer or an MLP is called with: a number, a Value, or an iterable of them.
+Inputs = float | Value | Iterable[float | Value]
 
 _ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh}
 
@@ -91,7 +98,7 @@ def _weighted_sum(ws, xs, b):
             total += w.data * x
             children.append(w)
             local.append(x)
-    return Value(total, children, "w·x+b", _local=tuple(local))
+    return _node_n(total, "w·x+b", tuple(children), tuple(local))
 
 
 class Module:
@@ -103,7 +110,7 @@ class Module:
         ...         self.k = Value(2.0)
         ...     def __call__(self, x):
         ...         return self.k * x
-        ...     def parameters(self):
+        ...     def parameters(self) -> list[Value]:
         ...         return [self.k]
         >>> model = Scale()
         >>> model(3.0).backward()
@@ -111,7 +118,7 @@ class Module:
         3.0
     """
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set the gradient of every parameter to zero (before each backward pass).
 
         ``backward()`` adds to ``grad``, so without this each training step
@@ -127,7 +134,7 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """Every ``Value`` this module learns, as a list (weights, then biases).
 
         Examples:
@@ -155,7 +162,7 @@ class Neuron(Module):
         ValueError: this neuron takes 2 inputs, got 1
     """
 
-    def __init__(self, nin, nonlin=True, activation="relu", rng=None):
+    def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu", rng: Any = None) -> None:
         nin = _size("Neuron", "nin", nin)
         if activation not in _ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}")
@@ -166,16 +173,16 @@ class Neuron(Module):
         self.nonlin = nonlin
         self.activation = activation
 
-    def __call__(self, x):
-        x = _inputs(x, len(self.w), "this neuron")
-        act = _weighted_sum(self.w, x, self.b)
+    def __call__(self, x: Inputs) -> Value:
+        xs = _inputs(x, len(self.w), "this neuron")
+        act = _weighted_sum(self.w, xs, self.b)
         return _ACTIVATIONS[self.activation](act) if self.nonlin else act
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """The weights, then the bias."""
         return self.w + [self.b]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         kind = {"relu": "ReLU", "tanh": "Tanh"}[self.activation] if self.nonlin else "Linear"
         return f"{kind}Neuron({len(self.w)})"
 
@@ -196,22 +203,22 @@ class Layer(Module):
         ValueError: Layer: nout must be a positive int, got 0
     """
 
-    def __init__(self, nin, nout, rng=None, **kwargs):
+    def __init__(self, nin: int, nout: int, rng: Any = None, **kwargs: Any) -> None:
         nin, nout = _size("Layer", "nin", nin), _size("Layer", "nout", nout)
         r = _rng(rng)
         self.neurons = [Neuron(nin, rng=r, **kwargs) for _ in range(nout)]
 
-    def __call__(self, x):
+    def __call__(self, x: Inputs) -> Value | list[Value]:
         # One list for all neurons: a generator would be used up by the first.
-        x = _inputs(x, len(self.neurons[0].w), "this layer")
-        out = [n(x) for n in self.neurons]
+        xs = _inputs(x, len(self.neurons[0].w), "this layer")
+        out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """Every neuron's parameters, neuron by neuron."""
         return [p for n in self.neurons for p in n.parameters()]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
@@ -230,7 +237,7 @@ class MLP(Module):
         TypeError: MLP: nouts must be a list or tuple of layer sizes, such as [16, 16, 1], got int 16
     """
 
-    def __init__(self, nin, nouts, activation="relu", rng=None):
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", rng: Any = None) -> None:
         nin = _size("MLP", "nin", nin)
         if not isinstance(nouts, (list, tuple)):
             raise TypeError(
@@ -246,15 +253,15 @@ class MLP(Module):
             Layer(sz[i], sz[i + 1], rng=r, nonlin=i != len(nouts) - 1, activation=activation) for i in range(len(nouts))
         ]
 
-    def __call__(self, x):
-        x = _inputs(x, len(self.layers[0].neurons[0].w), "this MLP")
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        out: Any = _inputs(x, len(self.layers[0].neurons[0].w), "this MLP")
         for layer in self.layers:
-            x = layer(x)
-        return x
+            out = layer(out)
+        return out
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         """Every layer's parameters, first layer first."""
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -12,7 +12,7 @@ value is a small oval in front of it. Three things differ from the lecture:
 
 Big drawings fail fast. Laying out a graph of thousands of values takes
 ``dot`` many minutes and gigabytes, and nobody can read the result, so
-``draw_dot`` refuses graphs of more than ``MAX_NODES`` (500) values unless
+``draw_dot`` refuses graphs of more than ``MAX_NODES`` (1,000) values unless
 given a larger ``max_nodes=``; and rendering what it returns stops ``dot``
 after ``RENDER_TIMEOUT`` (30) seconds with a ``TimeoutError`` that says so.
 
@@ -21,11 +21,15 @@ Anything with ``data``, ``_prev`` and ``_op`` can be drawn (``label`` and
 along the way can use it too.
 """
 
+from __future__ import annotations
+
 import contextlib
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from numbers import Integral, Real
+from typing import Any
 
 import graphviz
 
@@ -43,9 +47,10 @@ _HIGHLIGHT = "#ffd54f"
 _NODE = {"style": "filled", "fillcolor": "white", "color": "black", "fontcolor": "black"}
 _EDGE = {"color": "#888888"}
 
-# A 500-value graph (an MLP's loss on one sample is about 400) renders in a few
-# seconds; the lecture's 1,050-value demo loss took 18 s, 5,000 values never finished.
-MAX_NODES = 500
+# From measured layout times (bench/layout.py, 2 cores, 2026-12-03: MLP losses of
+# 504 values 0.9 s, 985 values 2.3 s, 1,632 values 6.3 s, 2,279 values 43 s): up to
+# 1,000 values a reader waits a few seconds; past that the time grows steeply.
+MAX_NODES = 1000
 RENDER_TIMEOUT = 30.0  # seconds
 
 
@@ -60,7 +65,7 @@ class GraphvizNotFound(graphviz.ExecutableNotFound):
         Graphviz's `dot` program is needed ... `sudo apt-get install graphviz` ...
     """
 
-    def __init__(self, message=INSTALL_HINT):
+    def __init__(self, message: str = INSTALL_HINT) -> None:
         RuntimeError.__init__(self, message)
 
 
@@ -77,7 +82,7 @@ def _label(node):
     return getattr(node, "label", "") or ""
 
 
-def trace(root):
+def trace(root: Any) -> tuple[list[Any], list[tuple[Any, Any]]]:
     """Every node and edge of the graph behind ``root``, in a fixed order.
 
     Nodes come depth-first from ``root``, children in the order of ``_prev``;
@@ -93,7 +98,9 @@ def trace(root):
         >>> [(c.label, p._op) for c, p in edges]
         [('a', '*'), ('b', '*')]
     """
-    nodes, edges, seen = [], [], set()
+    nodes: list[Any] = []
+    edges: list[tuple[Any, Any]] = []
+    seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
@@ -150,9 +157,9 @@ class _Digraph(graphviz.Digraph):
     two methods as well.
     """
 
-    timeout = RENDER_TIMEOUT
-    values = None  # how many values draw_dot drew, for the timeout's message
-    alt = None  # (name, description) of the drawing in words, from describe()
+    timeout: float | None = RENDER_TIMEOUT
+    values: int | None = None  # how many values draw_dot drew, for the timeout's message
+    alt: tuple[str, str] | None = None  # (name, description) of the drawing in words, from describe()
 
     def pipe(
         self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False, *, engine=None, encoding=None
@@ -192,14 +199,22 @@ class _Digraph(graphviz.Digraph):
             return super().render(*args, **kwargs)
 
 
-def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
+def draw_dot(
+    root: Any,
+    rankdir: str = "LR",
+    format: str = "svg",
+    highlight: Iterable[Any] = (),
+    *,
+    max_nodes: int | None = MAX_NODES,
+    timeout: float | None = RENDER_TIMEOUT,
+) -> graphviz.Digraph:
     """The graph behind ``root`` as a ``graphviz.Digraph``.
 
     ``rankdir`` is ``"LR"`` (left to right) or ``"TB"`` (top to bottom);
     nodes in ``highlight`` are filled with a colour (for step-by-step
     backprop figures). ``.source`` needs nothing; rendering needs ``dot``.
 
-    A graph of more than ``max_nodes`` values (500 by default) raises a
+    A graph of more than ``max_nodes`` values (1,000 by default) raises a
     ``ValueError`` that gives its size: dot would take minutes or hours on
     it. Draw a part of it (``draw_dot`` of a node inside), or pass a larger
     ``max_nodes`` (``None``: no limit). Rendering the result (``pipe``,
@@ -224,13 +239,13 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
             n2 -> n0_op
         }
         >>> x = Value(1.0)
-        >>> for _ in range(300):
+        >>> for _ in range(600):
         ...     x = x * 1.0
         >>> draw_dot(x)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: draw_dot: this graph has 601 values, more than max_nodes=500. ...
-        >>> len(draw_dot(x, max_nodes=1000).source) > 0
+        ValueError: draw_dot: this graph has 1,201 values, more than max_nodes=1,000. ...
+        >>> len(draw_dot(x, max_nodes=2000).source) > 0
         True
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -239,6 +254,11 @@ def draw_dot(root, rankdir="LR", format="svg", highlight=(), *, max_nodes=MAX_NO
         raise ValueError(f"max_nodes must be a positive int or None, got {max_nodes!r}")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, Real) or not timeout > 0):
         raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    if not (hasattr(root, "data") and hasattr(root, "_prev")):
+        raise TypeError(
+            f"draw_dot: root must be a Value (or a node with data and _prev), got {type(root).__name__}: "
+            f"{root!r:.60}. Draw the Value a computation returns, such as draw_dot(L)."
+        )
     nodes, edges = trace(root)
     if max_nodes is not None and len(nodes) > max_nodes:
         raise ValueError(
@@ -284,7 +304,7 @@ def _name(node, number):
     return str(_label(node)).strip() or f"value {number}"
 
 
-def describe(root, rankdir="LR", highlight=(), *, _traced=None):
+def describe(root: Any, rankdir: str = "LR", highlight: Iterable[Any] = (), *, _traced: Any = None) -> tuple[str, str]:
     """The graph behind ``root`` in words: a short name and a description.
 
     The name says what the graph computes and how big it is; the description
@@ -307,7 +327,7 @@ def describe(root, rankdir="LR", highlight=(), *, _traced=None):
         b, an input, data -3.0000, grad 2.0000.
     """
     nodes, _ = _traced or trace(root)
-    number = {}
+    number: dict[int, int] = {}
     for n in nodes:
         if not str(_label(n)).strip():
             number[id(n)] = len(number) + 1
@@ -336,7 +356,7 @@ def describe(root, rankdir="LR", highlight=(), *, _traced=None):
     return name, f"Drawn {direction}, each value a box with its data and grad. {listed}{rest}."
 
 
-def label_svg(svg, alt, description=None):
+def label_svg(svg: str, alt: str, description: str | None = None) -> str:
     """``svg`` (text starting with ``<svg``) marked as one image with a text alternative.
 
     The root element gets ``role="img"`` and ``aria-label=alt``; a
@@ -360,7 +380,7 @@ def label_svg(svg, alt, description=None):
     return svg[:start] + head + desc + svg[end:]
 
 
-def to_svg(graph, *, alt=None, **kwargs):
+def to_svg(graph: Any, *, alt: str | None = None, **kwargs: Any) -> str:
     """SVG text of a graph, ready to put inside an HTML page.
 
     ``graph`` is a root node (drawn with ``draw_dot(graph, **kwargs)``) or
@@ -386,5 +406,5 @@ def to_svg(graph, *, alt=None, **kwargs):
     svg = svg[svg.index("<svg") :]
     name, description = getattr(graph, "alt", None) or (None, None)
     if alt is not None or name is not None:
-        svg = label_svg(svg, alt if alt is not None else name, description)
+        svg = label_svg(svg, alt if alt is not None else str(name), description)
     return svg

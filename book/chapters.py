@@ -1,23 +1,22 @@
-"""MkDocs hook: the home page's list of chapters, made from the chapters themselves.
+"""The chapters: which files they are, and the home page's list of them, made from the chapters themselves.
 
 A chapter is docs/chapters/NN-slug.md. Its number orders the navigation, its
 first heading is its title and its front matter's `description:` (also the
-page's meta description) is the line under the title here. Adding a chapter
-file is all it takes to list it.
+page's meta description) is the line under the title on the home page. Adding
+a chapter file is all it takes to list it.
 """
 
 import re
 
 from mkdocs.utils.meta import get_data
 
+# The one rule for what a chapter is, as a path under docs/ (src_uri).
 CHAPTER = re.compile(r"^chapters/\d\d-[\w-]+\.md$")
 MARKER = re.compile(r"<!-- chapters:[^>]*-->")
-_chapters = []
 
 
-def on_nav(nav, config, files):
-    _chapters[:] = [page.file for page in nav.pages if CHAPTER.match(page.file.src_uri)]
-    return nav
+def is_chapter(src_uri):
+    return bool(CHAPTER.match(src_uri))
 
 
 def chapter_list(chapter_files):
@@ -31,9 +30,8 @@ def chapter_list(chapter_files):
     return "\n".join(lines)
 
 
-def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri != "index.md":
-        return markdown
+def home_page(markdown, chapter_files):
+    """docs/index.md with its <!-- chapters: ... --> marker replaced by the list of chapters."""
     if not MARKER.search(markdown):
         raise ValueError("docs/index.md has lost its <!-- chapters: ... --> marker")
-    return MARKER.sub(lambda m: chapter_list(_chapters), markdown)
+    return MARKER.sub(lambda m: chapter_list(chapter_files), markdown)
