@@ -36,6 +36,7 @@ from mkdocs.utils import get_relative_url
 from book.chapter_script import script_name
 from book.chapters import CHAPTER
 from book.notebooks import Site, chapter_notebook, chapter_title, write
+from book.pagecss import prune_file
 from book.upstream import jupyter_css
 from book.wheel import gradbook_wheel, project
 
@@ -218,6 +219,11 @@ class NotebookPages:
             )
         link = f'<link rel="stylesheet" href="{get_relative_url(SHARED_CSS, page.url)}">\n'
         return before + link + after
+
+    def prune_css(self):
+        """The shared Jupyter CSS cut to the rules the notebook pages can use (book/pagecss.py)."""
+        if (self.site_dir / SHARED_CSS).is_file():
+            prune_file(self.site_dir / SHARED_CSS, sorted(self.site_dir.glob("notebooks/*/index.html")))
 
     def close(self):
         self._workdir.cleanup()

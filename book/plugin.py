@@ -24,7 +24,8 @@ on_page_content     a chapter writes its notebook and its script (book.chapter_s
                     leaves search
 on_page_context     a notebook page's table of contents points at its real ids
 on_post_page        a notebook page's CSS into one shared file, figures into files
-on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math);
+on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math),
+                    the notebook pages' CSS cut to what they use (book.pagecss);
                     with GRADBOOK_BLOCK_OUTCOMES=FILE, what each block did, for the tests
 ==================  ===============================================================
 
@@ -199,7 +200,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         for name, data in (gradbook_wheel(), *(installed_wheel(n) for n in LIVE_PACKAGES)):
             (site / "wheels" / name).write_bytes(data)
         live_site.copy_assets(site, self.wheels)
-        typeset_site(site)  # last: the math of the finished pages
+        typeset_site(site)  # the math of the finished pages
+        self.notebooks.prune_css()  # last: the notebook pages are final
         self.notebooks.close()
         self._write_outcomes()
 

@@ -92,3 +92,35 @@ def test_a_block_the_page_cannot_run_gets_a_note_under_its_code():
     assert html.startswith('<div class="gb-live gb-live-off">') and Page.runnable == 0
     note = "This block needs numpy: it runs in a local install or in the chapter&#x27;s notebook."
     assert html.index("</code></pre></div>") < html.index(note) < html.index("<pre>1</pre>")
+
+
+def test_the_page_runs_the_builds_own_runner():
+    """live/runner.zip holds book/sessions.py and its companions as they are, the same bytes every build."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from book.live import RUNNER_MODULES, runner_archive
+
+    data = runner_archive()
+    assert data == runner_archive()
+    book = Path(__file__).resolve().parents[1] / "book"
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert sorted(zf.namelist()) == sorted(f"book/{m}" for m in RUNNER_MODULES)
+        for name in RUNNER_MODULES:
+            assert zf.read(f"book/{name}") == (book / name).read_bytes()
+    assert {"sessions.py", "pagerun.py"} <= set(RUNNER_MODULES)
+
+
+def test_publish_states_the_download_sizes(tmp_path):
+    import json
+
+    from book.live import publish
+
+    (tmp_path / "live").mkdir()
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / "x.whl").write_bytes(b"12345")
+    sizes = publish(tmp_path / "live", ["wheels/x.whl"])
+    manifest = json.loads((tmp_path / "live" / "manifest.json").read_text())
+    assert manifest["sizes"] == sizes and sizes["wheels/x.whl"] == 5
+    assert sizes["live/runner.zip"] == (tmp_path / "live" / "runner.zip").stat().st_size

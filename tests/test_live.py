@@ -599,3 +599,47 @@ def test_axe_after_a_live_run(live_context, origin):
     switch_to_dark(p.page, "chapter 2")
     check_axe(p.page, "chapter 2 after a Run", "dark")
     p.page.close()
+
+
+# A bar just under the sticky header ("start") or at the bottom of the screen ("end").
+SCROLL_BAR = """(b, where) => { b.scrollIntoView({block: where});
+    if (where === 'start') scrollBy(0, -(document.querySelector('.md-header').getBoundingClientRect().bottom + 4)); }"""
+
+
+def test_on_a_phone_nothing_covers_the_controls_and_they_are_big_enough(browser, origin):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    ctx.set_default_timeout(15_000)
+    try:
+        p = LivePage(ctx, origin, "02")
+        page = p.page
+        # Scrolled down, then up a little: Material shows its "Back to top" button.
+        page.mouse.wheel(0, 3000)
+        page.wait_for_timeout(300)
+        page.mouse.wheel(0, -400)
+        page.wait_for_timeout(300)
+        assert page.locator(".md-top:not([hidden])").count() == 1
+        covered, small = [], []
+        for i in range(p.blocks().count()):
+            bar = p.blocks().nth(i).locator(".gb-live-bar")
+            # Each bar at the top of the screen, under the header, then at the bottom.
+            for where in ("start", "end"):
+                bar.evaluate(SCROLL_BAR, where)
+                page.mouse.wheel(0, -1)  # a scroll upwards: the "Back to top" button shows
+                page.wait_for_timeout(150)
+                covered += bar.evaluate(
+                    """b => [...b.querySelectorAll('button')].filter(btn => {
+                        const r = btn.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+                        if (y < 0 || y > innerHeight) return false;
+                        const hit = document.elementFromPoint(x, y);
+                        return hit && !btn.contains(hit) && !hit.closest('.md-header');
+                    }).map(btn => btn.getAttribute('aria-label'))"""
+                )
+        targets = page.locator(".gb-live-button, .md-code__button")
+        for i in range(targets.count()):
+            box = targets.nth(i).bounding_box()
+            if box and (box["width"] < 24 or box["height"] < 24):
+                small.append((targets.nth(i).get_attribute("aria-label") or targets.nth(i).get_attribute("title"), box))
+        assert not covered, f"covered by something fixed: {covered}"
+        assert not small, f"tap targets under 24 by 24 px: {small[:5]}"
+    finally:
+        ctx.close()

@@ -507,16 +507,25 @@ function setUpSome(deadline) {
   // Those near the screen first, then the rest in page order, a few at a time.
   const pending = blocks.filter((b) => !b.ready);
   pending.sort((a, b) => (a.near ? 0 : 1) - (b.near ? 0 : 1));
+  const until = performance.now() + 8; // without an idle deadline: 8 ms a turn
   for (const block of pending) {
     block.setUp();
-    if (deadline && deadline.timeRemaining() < 3) break;
+    if (deadline && !deadline.didTimeout ? deadline.timeRemaining() < 3 : performance.now() > until) break;
   }
+  scheduled = false;
   if (blocks.every((b) => b.ready)) {
     document.documentElement.dataset.gbLive = "ready";
     readyResolve();
   } else {
-    idle(setUpSome);
+    schedule();
   }
+}
+
+let scheduled = false;
+function schedule() {
+  if (scheduled || blocks.every((b) => b.ready)) return;
+  scheduled = true;
+  idle(setUpSome);
 }
 
 function idle(fn) {
@@ -530,9 +539,9 @@ const near = new IntersectionObserver(
       if (!entry.isIntersecting) continue;
       const block = byElement.get(entry.target);
       near.unobserve(entry.target);
-      block.near = true;
-      block.setUp();
+      block.near = true; // set up first, in the next idle time: never many at once in one task
     }
+    schedule();
   },
   { rootMargin: "100% 0px" },
 );
@@ -541,7 +550,7 @@ for (const block of blocks) {
   // A reader who tabs into a block before it is set up gets it at once.
   block.el.addEventListener("focusin", () => block.setUp(), { once: true });
 }
-idle(setUpSome);
+schedule();
 
 function blockOf(el) {
   const block = byElement.get(el) || byElement.get(el?.closest?.(".gb-live"));
