@@ -276,6 +276,7 @@ def run_last(program_steps, nodes, fn):
 @example(([5e-324], [("log", 0), ("tiny", 1)]))
 @example(([1e-300, 1e-310], [("div", 0, 1), ("tiny", 2)]))
 @example(([-1.0], [("relu", 0), ("huge", 1), ("huge", 2)]))
+@example(([4.300612913289593], [("recip", 0), ("mul", 0, 1)]))  # x * (1/x): terms that cancel
 def test_over_wide_magnitudes_a_gradient_pytorch_finds_finite_is_the_same(program):
     """Where PyTorch float64's gradient is finite, gradbook's is finite and the same to rounding.
 
@@ -305,7 +306,13 @@ def test_over_wide_magnitudes_a_gradient_pytorch_finds_finite_is_the_same(progra
         0.0 if t.grad is None else t.grad.item() for t in t_nodes[len(inputs) :]
     ]
     assume(not any(0 < abs(x) < sys.float_info.min for x in inner))
+    # A leaf's gradient may be a sum of terms that cancel (x * (1/x): 1/x - x/x**2, zero in exact
+    # arithmetic, -2.8e-17 in PyTorch): rounding is then relative to the terms, whose size is that
+    # of the gradients flowing through the graph, not to the sum.
+    flowing = [abs(t.grad.item()) for t in t_nodes if t.grad is not None and math.isfinite(t.grad.item())]
+    cancelled = 1e-12 * max(flowing, default=0.0)
     for ours, leaf in zip([v.grad for v in leaves], t_leaves):
         theirs = 0.0 if leaf.grad is None else leaf.grad.item()
         if math.isfinite(theirs):
-            assert math.isfinite(ours) and ours == pytest.approx(theirs, rel=1e-9, abs=1e-300), (ours, theirs)
+            assert math.isfinite(ours), (ours, theirs)
+            assert ours == pytest.approx(theirs, rel=1e-9, abs=max(1e-300, cancelled)), (ours, theirs)
