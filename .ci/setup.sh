@@ -90,13 +90,18 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 fi
 # PyTorch (CPU) for chapter 9, which compares gradbook with it: the strict build, which
 # the tests check and the Pages workflow publishes, refuses to go without it. First a
-# wheel this machine keeps (pip's find-links), else PyTorch's CPU index (PyPI's Linux
-# wheels are CUDA builds of several GB).
+# CPU wheel this machine keeps where pip looks without an index (its find-links), with
+# what it needs from the index; else PyTorch's CPU index (PyPI's Linux wheels are CUDA
+# builds of several GB).
 if ! .venv/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"; then
   echo "gradbook setup: installing PyTorch (CPU) for chapter 9" >&2
-  .venv/bin/python -m pip install -q --no-index "torch==2.13.0" 2>/dev/null \
-    || .venv/bin/python -m pip install -q --index-url https://download.pytorch.org/whl/cpu torch \
-    || die "could not install PyTorch for chapter 9. Run: .venv/bin/pip install torch --index-url https://download.pytorch.org/whl/cpu"
+  kept=$(mktemp -d)
+  if .venv/bin/python -m pip download -q --no-index --no-deps "torch==2.13.0" -d "$kept" 2>/dev/null; then
+    .venv/bin/python -m pip install -q "$kept"/torch-*.whl
+  else
+    .venv/bin/python -m pip install -q --index-url https://download.pytorch.org/whl/cpu torch
+  fi || die "could not install PyTorch for chapter 9. Run: .venv/bin/pip install torch --index-url https://download.pytorch.org/whl/cpu"
+  rm -rf "$kept"
 fi
 # The book's tooling (book/, with the MkDocs plugin of mkdocs.yml) is not part of the
 # gradbook package: the repository goes on the environment's path instead.
