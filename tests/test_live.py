@@ -87,6 +87,9 @@ def pages(live_context, origin):
     def get(chapter):
         if chapter not in opened:
             opened[chapter] = LivePage(live_context, origin, chapter)
+        # A page behind another is a background tab: Chromium runs its timers at most once a
+        # second, and each Run would wait seconds for them.
+        opened[chapter].page.bring_to_front()
         return opened[chapter]
 
     yield get
