@@ -132,16 +132,26 @@ class Watched:
             raise AssertionError(complaints)
 
 
-@pytest.fixture
-def context(browser):
+@pytest.fixture(scope="module")
+def _desktop(browser):
     ctx = browser.new_context(
         viewport={"width": 1280, "height": 900},
         permissions=["clipboard-read", "clipboard-write"],
         color_scheme="light",
     )
     ctx.set_default_timeout(10_000)
+    # Each page as a first visit: no colour scheme (nor anything else) kept from the test before.
+    ctx.add_init_script("localStorage.clear(); sessionStorage.clear();")
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def context(_desktop):
+    """The module's browser context (one, so its cache is warm), its pages closed after each test."""
+    yield _desktop
+    for page in _desktop.pages:
+        page.close()
 
 
 def open_page(context, origin, path):
@@ -414,12 +424,19 @@ def test_other_page_is_accessible(context, origin, name, path):
         pytest.fail("\n".join(failures), pytrace=False)
 
 
-@pytest.fixture
-def phone(browser):
+@pytest.fixture(scope="module")
+def _phone(browser):
     ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     ctx.set_default_timeout(10_000)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def phone(_phone):
+    yield _phone
+    for page in _phone.pages:
+        page.close()
 
 
 @pytest.mark.parametrize("stem", sorted(CHAPTERS_WITH_FIGURES))
