@@ -114,3 +114,24 @@ def prune_file(css_path, html_paths):
     after = prune(before, page_classes(Path(p).read_text("utf8") for p in html_paths))
     css_path.write_text(after, "utf8")
     return len(before.encode()), len(after.encode())
+
+
+# mkdocstrings links its stylesheet on every page (MkDocs' extra_css), but its rules
+# (and the colours they use) are for its own output, classes `doc` and `doc-*`,
+# which only the reference page has: another render-blocking request elsewhere.
+_MKDOCSTRINGS_LINK = re.compile(r'[ \t]*<link rel="stylesheet" href="[^"]*assets/_mkdocstrings\.css">\n?')
+
+
+def mkdocstrings_css_where_used(page_html):
+    """The page without mkdocstrings' stylesheet if it has no mkdocstrings output.
+
+    Examples:
+        >>> link = '<link rel="stylesheet" href="../assets/_mkdocstrings.css">\\n'
+        >>> mkdocstrings_css_where_used(link + '<p class="x">')
+        '<p class="x">'
+        >>> mkdocstrings_css_where_used(link + '<div class="doc doc-object">') == link + '<div class="doc doc-object">'
+        True
+    """
+    if "doc" in page_classes([page_html]):
+        return page_html
+    return _MKDOCSTRINGS_LINK.sub("", page_html, count=1)

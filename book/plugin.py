@@ -23,7 +23,8 @@ on_page_content     a chapter writes its notebook and its script (book.chapter_s
                     script (book.live_site) and the Check buttons'; a notebook page
                     leaves search
 on_page_context     a notebook page's table of contents points at its real ids
-on_post_page        a notebook page's CSS into one shared file, figures into files
+on_post_page        mkdocstrings' stylesheet only where its output is (book.pagecss); a
+                    notebook page's CSS into one shared file, figures into files
 on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math),
                     the notebook pages' CSS cut to what they use (book.pagecss);
                     with GRADBOOK_BLOCK_OUTCOMES=FILE, what each block did, for the tests
@@ -51,6 +52,7 @@ from book.blocks import BUILD_LANGUAGES, all_imports, problems, python_blocks
 from book.chapter_script import write_script
 from book.formatter import BlockRunner, relative
 from book.math import typeset_site
+from book.pagecss import mkdocstrings_css_where_used
 from book.prerun import Ahead, workers_wanted
 from book.setup_text import snippets_html
 from book.upstream import render_instead
@@ -187,6 +189,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         return context
 
     def on_post_page(self, output, page, config):
+        output = mkdocstrings_css_where_used(output)
         if notebook_pages.is_notebook(page.file.src_uri):
             return self.notebooks.lighten(output, page)
         return output
