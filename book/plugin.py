@@ -54,7 +54,7 @@ from book.formatter import BlockRunner, relative
 from book.math import typeset_site
 from book.pagecss import mkdocstrings_css_where_used
 from book.prerun import Ahead, workers_wanted
-from book.setup_text import snippets_html
+from book.setup_text import snippets_file, snippets_html, snippets_json
 from book.upstream import render_instead
 from book.wheel import gradbook_wheel, installed_wheel
 
@@ -174,10 +174,13 @@ class BookPlugin(BasePlugin[BookConfig]):
         if self.blocks.ahead is not None:
             self.blocks.ahead.render(self.config.notebooks_plugin, written)  # nbconvert, in a worker
         # The chapter as one script beside its page (book.chapter_script); its blocks' "Copy with setup".
-        write_script(
+        script = write_script(
             config["site_dir"], page.url, page.file.content_string, uri, self.notebooks.site, config["site_name"]
         )
-        html += snippets_html(done.blocks, "../" * page.url.count("/"))
+        data, name = snippets_json(done.blocks), snippets_file(uri)
+        if data is not None:  # beside the script, fetched on the first use of a button
+            (script.parent / name).write_text(data, "utf8")
+        html += snippets_html("../" * page.url.count("/"), name if data is not None else None)
         html = live_site.page_assets(html, page.url, done.wrapped, done.runnable, self.wheels)
         if done.runnable:  # the Check buttons use the live page's Python (after live.js)
             html += exercises.page_assets(html, "../" * page.url.count("/"))
