@@ -221,9 +221,12 @@ class NotebookPages:
         return before + link + after
 
     def prune_css(self):
-        """The shared Jupyter CSS cut to the rules the notebook pages can use (book/pagecss.py)."""
-        if (self.site_dir / SHARED_CSS).is_file():
-            prune_file(self.site_dir / SHARED_CSS, sorted(self.site_dir.glob("notebooks/*/index.html")))
+        """The shared Jupyter CSS cut to the rules the notebook pages can use and the custom
+        properties those rules, the pages and their other stylesheets read (book/pagecss.py)."""
+        shared = self.site_dir / SHARED_CSS
+        if shared.is_file():
+            others = [p for p in sorted((self.site_dir / "assets").rglob("*.css")) if p != shared]
+            prune_file(shared, sorted(self.site_dir.glob("notebooks/*/index.html")), others)
 
     def close(self):
         self._workdir.cleanup()

@@ -23,7 +23,8 @@ on_page_content     a chapter writes its notebook and its script (book.chapter_s
                     script (book.live_site) and the Check buttons'; a notebook page
                     leaves search
 on_page_context     a notebook page's table of contents points at its real ids
-on_post_page        a notebook page's CSS into one shared file, figures into files
+on_post_page        mkdocstrings' stylesheet only where its output is (book.pagecss); a
+                    notebook page's CSS into one shared file, figures into files
 on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math),
                     the notebook pages' CSS cut to what they use (book.pagecss);
                     with GRADBOOK_BLOCK_OUTCOMES=FILE, what each block did, for the tests
@@ -51,8 +52,9 @@ from book.blocks import BUILD_LANGUAGES, all_imports, problems, python_blocks
 from book.chapter_script import write_script
 from book.formatter import BlockRunner, relative
 from book.math import typeset_site
+from book.pagecss import mkdocstrings_css_where_used
 from book.prerun import Ahead, workers_wanted
-from book.setup_text import snippets_html
+from book.setup_text import snippets_file, snippets_html, snippets_json
 from book.upstream import render_instead
 from book.wheel import gradbook_wheel, installed_wheel
 
@@ -172,10 +174,13 @@ class BookPlugin(BasePlugin[BookConfig]):
         if self.blocks.ahead is not None:
             self.blocks.ahead.render(self.config.notebooks_plugin, written)  # nbconvert, in a worker
         # The chapter as one script beside its page (book.chapter_script); its blocks' "Copy with setup".
-        write_script(
+        script = write_script(
             config["site_dir"], page.url, page.file.content_string, uri, self.notebooks.site, config["site_name"]
         )
-        html += snippets_html(done.blocks, "../" * page.url.count("/"))
+        data, name = snippets_json(done.blocks), snippets_file(uri)
+        if data is not None:  # beside the script, fetched on the first use of a button
+            (script.parent / name).write_text(data, "utf8")
+        html += snippets_html("../" * page.url.count("/"), name if data is not None else None)
         html = live_site.page_assets(html, page.url, done.wrapped, done.runnable, self.wheels)
         if done.runnable:  # the Check buttons use the live page's Python (after live.js)
             html += exercises.page_assets(html, "../" * page.url.count("/"))
@@ -187,6 +192,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         return context
 
     def on_post_page(self, output, page, config):
+        output = mkdocstrings_css_where_used(output)
         if notebook_pages.is_notebook(page.file.src_uri):
             return self.notebooks.lighten(output, page)
         return output

@@ -1,6 +1,6 @@
 """book/pagecss.py: the notebook pages' shared stylesheet, cut to what they can use."""
 
-from book.pagecss import page_classes, prune
+from book.pagecss import page_classes, prune, unused_custom_properties_dropped
 
 CSS = """@charset "UTF-8";
 :root { --jp-x: 1px; }
@@ -29,3 +29,20 @@ def test_rules_no_page_can_use_go_and_the_rest_stay():
 
 def test_page_classes():
     assert page_classes(['<p class="a  b">', '<i class="c">']) == {"a", "b", "c"}
+
+
+def test_custom_properties_nothing_reads_go():
+    css = (
+        ":root { --jp-used: 1px; --jp-chain: var(--jp-end); --jp-end: red; --jp-unused: 2px;"
+        ' --jp-icon: url("data:image/svg+xml;utf8,<svg>;</svg>"); }\n'
+        ".jp-Cell { margin: var(--jp-used); color: var(--jp-chain) }\n"
+        ".jupyter-wrapper { --md-code-bg-color: #eee; --jp-only-here: 0 }\n"
+    )
+    out = unused_custom_properties_dropped(
+        css, ['<div style="padding: var(--jp-inline)">', ".md-x{background: var(--md-code-bg-color)}"]
+    )
+    assert "--jp-used: 1px" in out and "--jp-chain: var(--jp-end)" in out and "--jp-end: red" in out
+    assert "--jp-unused" not in out and "--jp-icon" not in out and "--jp-only-here" not in out
+    # Read by another stylesheet of the page (Material's), so kept.
+    assert "--md-code-bg-color: #eee" in out
+    assert ".jp-Cell{margin: var(--jp-used); color: var(--jp-chain)}" in out

@@ -1,12 +1,21 @@
 """book.setup_text and book.chapter_script: what a block needs from the blocks above it, and a chapter as a script."""
 
+import json
 import subprocess
 import sys
 
 from book.blocks import python_blocks
 from book.chapter_script import chapter_script, script_name
 from book.notebooks import Site
-from book.setup_text import analyse, needed_units, page_snippets, setup_prefixes, snippets_html
+from book.setup_text import (
+    analyse,
+    needed_units,
+    page_snippets,
+    setup_prefixes,
+    snippets_file,
+    snippets_html,
+    snippets_json,
+)
 
 VALUE = """class Box:
     def __init__(self, data):
@@ -77,12 +86,13 @@ def test_a_page_s_snippets_run_alone_and_skip_hidden_lines(tmp_path):
     # The page's data: what goes before each block that needs something, keyed as the live pages key blocks.
     prefixes = setup_prefixes(blocks)
     assert set(prefixes) == {"p\x001", "p\x002"} and prefixes["p\x002"] + blocks[-1].shown_code == last.text
-    html = snippets_html(blocks, "../../")
-    assert (
-        'id="gb-snippets"' in html
-        and 'src="../../live/snippets.js"' in html
-        and "</script>" not in html.split(">", 1)[1].split("</script>")[0]
-    )
+    # The data goes to a file beside the page, fetched when a button is first used; the page has the script only.
+    data = snippets_json(blocks)
+    assert json.loads(data) == prefixes
+    html = snippets_html("../../", snippets_file("chapters/x.md"))
+    script = '<script type="module" src="../../live/snippets.js" data-gb-snippets="x.setup.json"></script>'
+    assert html.strip() == script
+    assert snippets_json(blocks[:1]) is None and "data-gb-snippets" not in snippets_html("../../")
 
 
 def test_a_chapter_as_a_script_runs_its_shown_code_in_page_order(tmp_path):

@@ -1,12 +1,30 @@
 // "Copy with setup": beside each Python block's Copy button, a second one that
 // copies the block preceded by the earlier code of its session that it needs, so
 // that what is copied runs alone in a fresh Python. The build computes that code
-// (book/setup_text.py) and puts it in the page as JSON (#gb-snippets), keyed by
-// the session and place of the block, as the live pages mark each block
-// (<div class="gb-live" data-gb-session data-gb-index data-gb-code>). A block the
-// reader has edited is copied as edited, after the same setup.
-const data = document.getElementById("gb-snippets");
-const SETUP = data ? JSON.parse(data.textContent) : {};
+// (book/setup_text.py) and writes it beside the page as JSON (this script's
+// data-gb-snippets), keyed by the session and place of the block, as the live pages
+// mark each block (<div class="gb-live" data-gb-session data-gb-index data-gb-code>).
+// It is fetched when the reader first points at, focuses or presses one of the
+// buttons, not with the page. A block the reader has edited is copied as edited,
+// after the same setup.
+const script = document.querySelector("script[data-gb-snippets]");
+const DATA = script ? new URL(script.dataset.gbSnippets, location.href) : null;
+let setup = null; // a promise of {key: setup text}, once asked for
+
+function loadSetup() {
+  if (!setup) {
+    setup = DATA
+      ? fetch(DATA).then((r) => {
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+          return r.json();
+        })
+      : Promise.resolve({});
+    setup.catch(() => {
+      setup = null; // the next use tries again
+    });
+  }
+  return setup;
+}
 // No "run" in it: the live blocks' buttons are found by their names ("Run block 4"), by tests and by readers.
 const LABEL = "Copy with setup: this block and the code above it that it needs, to paste on its own";
 // Material's copy icon with a plus: the same look as the Copy button beside it.
@@ -60,9 +78,18 @@ function addButton(el) {
   button.className = "md-code__button gb-copy-setup";
   button.title = LABEL;
   button.setAttribute("aria-label", LABEL);
+  // Fetched as the reader reaches for the button, so that it is there by the click.
+  button.addEventListener("pointerenter", () => loadSetup().catch(() => {}), { once: true });
+  button.addEventListener("focus", () => loadSetup().catch(() => {}), { once: true });
   button.addEventListener("click", async () => {
-    const text = (SETUP[key] || "") + currentCode(el, code);
-    const ok = await copy(text);
+    let prefix = "";
+    try {
+      prefix = key ? (await loadSetup())[key] || "" : "";
+    } catch {
+      status.textContent = "Could not copy: the code this block needs did not load. Try again.";
+      return;
+    }
+    const ok = await copy(prefix + currentCode(el, code));
     status.textContent = ok ? "Copied, with the code it needs" : "Could not copy";
     button.dataset.gbCopied = "";
     setTimeout(() => delete button.dataset.gbCopied, 1500);

@@ -35,13 +35,18 @@ function setFull(box, button, full) {
   }
 }
 
+// The width a figure has to fit in: the column's, not the box's (a figure in a hidden
+// tab has no width yet). Measured by a ResizeObserver, after the browser has laid the
+// page out, never in the middle of a script: reading a size right after changing the
+// page makes the browser lay the whole page out again, once per figure (on chapter 7,
+// 29 figures, that was a long task on load).
+let room = null;
+
 function update(box) {
   const svg = box.querySelector(":scope > svg");
   const button = box.nextElementSibling;
   if (!svg || !button || !button.classList.contains("gb-zoom")) return;
-  // The column's width, not the box's: a figure in a hidden tab has no width yet.
-  const column = box.closest(".md-content__inner") || document.body;
-  const room = column.clientWidth - 16;  // .gb-figure's padding
+  if (room === null) return;  // the observer updates every figure once it has measured
   const shrunk = naturalWidth(svg) > room;
   button.hidden = !shrunk;
   if (!shrunk && box.classList.contains("gb-figure--full")) setFull(box, button, false);
@@ -57,6 +62,7 @@ function zoomable(box) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "gb-zoom md-button";
+  button.hidden = true;  // until measured: shown only if the figure had to shrink
   button.addEventListener("click", () =>
     setFull(box, button, !box.classList.contains("gb-figure--full")));
   box.after(button);
@@ -64,7 +70,28 @@ function zoomable(box) {
   update(box);
 }
 window.gradbookFigures = { zoomable };
-window.addEventListener("resize", () => zoomed.forEach((box) => box.isConnected ? update(box) : zoomed.delete(box)));
+
+// A box that scrolls sideways (a long code line or formula, a notebook's output) can be
+// scrolled from the keyboard only if it can take the focus. All sizes are read first,
+// then the attributes written: one layout of the page, not one per box.
+function focusScrollers(body) {
+  const boxes = [...body.querySelectorAll("pre, pre > code, .highlight-ipynb, .jp-OutputArea-output, div.arithmatex, .katex-display")];
+  const wide = boxes.filter((box) => !box.hasAttribute("tabindex") && box.scrollWidth > box.clientWidth);
+  for (const box of wide) box.tabIndex = 0;
+}
+
+// Once the browser has laid the page out (a ResizeObserver's first call comes then), and
+// whenever the column changes width: which figures shrink, which boxes scroll.
+function measure(body) {
+  const column = body.querySelector(".md-content__inner") || body;
+  new ResizeObserver(() => {
+    room = column.clientWidth - 16;  // .gb-figure's padding
+    zoomed.forEach((box) => box.isConnected ? update(box) : zoomed.delete(box));
+    focusScrollers(body);
+  }).observe(column);
+  // Again once the fonts are in: KaTeX's fonts change how wide a formula is.
+  document.fonts.ready.then(() => focusScrollers(body));
+}
 
 document$.subscribe(({ body }) => {
   body.querySelectorAll(".gb-figure").forEach(zoomable);
@@ -72,20 +99,7 @@ document$.subscribe(({ body }) => {
   body.querySelectorAll(".tabbed-set > input").forEach((input) =>
     input.addEventListener("change", () => requestAnimationFrame(() =>
       input.closest(".tabbed-set").querySelectorAll(".gb-figure--full").forEach(showHighlight))));
-});
-
-// A box that scrolls sideways (a long code line or formula, a notebook's output) can be
-// scrolled from the keyboard only if it can take the focus.
-function focusScrollers(body) {
-  body.querySelectorAll("pre, pre > code, .highlight-ipynb, .jp-OutputArea-output, div.arithmatex, .katex-display").forEach((box) => {
-    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.tabIndex = 0;
-  });
-}
-
-// Again once the fonts are in: KaTeX's fonts change how wide a formula is.
-document$.subscribe(({ body }) => {
-  focusScrollers(body);
-  document.fonts.ready.then(() => focusScrollers(body));
+  measure(body);
 });
 
 // Material puts each code block's Copy button in a <nav> of its own, unnamed:
