@@ -106,3 +106,11 @@ def test_the_plugin_keeps_no_module_global_state():
             if not name.startswith("__") and isinstance(value, (list, dict, set, SimpleNamespace))
         }
         assert not mutable, f"{module.__name__} holds state in module globals: {mutable}"
+
+
+def test_material_still_mounts_code_blocks_lazily_when_asked():
+    """mkdocs.yml turns on Material's `content.lazy` (code blocks' buttons mounted once on
+    screen: half of a long chapter's start-up work on a phone). It is in Material's bundle, not
+    in its documentation: a Material without it would ignore the setting silently."""
+    (bundle,) = (MATERIAL / "assets" / "javascripts").glob("bundle.*.min.js")
+    assert 'V("content.lazy")' in bundle.read_text("utf8"), f"{bundle.name} no longer reads content.lazy"

@@ -245,8 +245,9 @@ def check_copy_button(page, name):
     # Material adds the button inside the block's <pre> with JavaScript: up to
     # 9.6 a `button.md-clipboard`, since 9.7 a copy button in `nav.md-code__nav`.
     button = first.locator("xpath=..").locator("button.md-clipboard, button[data-md-type='copy']")
-    button.wait_for(state="attached")
+    # Material mounts a block's buttons once the block is on screen (content.lazy).
     first.scroll_into_view_if_needed()
+    button.wait_for(state="attached")
     first.hover()  # the button shows on hover
     button.click()
     copied = page.evaluate("() => navigator.clipboard.readText()")

@@ -71,8 +71,9 @@ def test_copy_with_setup_fetches_its_data_on_first_use(context, origin, site):
     session, index = key.split("\0")
     block = page.locator(f'.gb-live[data-gb-session="{session}"][data-gb-index="{index}"]').first
     button = block.locator("button.gb-copy-setup")
-    button.wait_for(state="attached")
+    # Material mounts a block's buttons once the block is on screen (content.lazy).
     block.scroll_into_view_if_needed()
+    button.wait_for(state="attached")
     block.hover()
     button.click()
     page.wait_for_function("() => document.querySelector('[role=status].gb-visually-hidden').textContent.length > 0")

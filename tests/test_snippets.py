@@ -311,10 +311,11 @@ def test_the_copy_with_setup_button_copies_what_runs(browser, origin):
         index = session_chain(blocks, block.session).index(block)
         el = page.locator(f'.gb-live[data-gb-session="{block.session}"][data-gb-index="{index}"]')
         button = el.get_by_role("button", name=re.compile("with setup"))
+        # Material mounts a block's buttons once the block is on screen (content.lazy).
+        el.scroll_into_view_if_needed()
         button.wait_for(state="attached")
         source = el.locator(".highlight").first  # the code; the output after it is a .highlight too
         assert source.locator("button[data-md-type='copy']").count() == 1, "the plain Copy button stays"
-        el.scroll_into_view_if_needed()
         el.locator("pre").first.hover()
         button.click()
         copied = page.evaluate("() => navigator.clipboard.readText()")
