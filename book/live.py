@@ -102,6 +102,8 @@ def live_blocks(blocks):
 # The modules the page runs its blocks with (book/live/worker.js imports
 # book.pagerun): the build's own runner, not a copy of it.
 RUNNER_MODULES = ("__init__.py", "sessions.py", "output.py", "figures.py", "pagerun.py")
+# What the page imports once Python has started: the runner, and through it the wheels' packages.
+RUNNER_PACKAGES = ("book.pagerun", "gradbook", "graphviz")
 
 
 def runner_archive():

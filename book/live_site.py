@@ -6,8 +6,9 @@
   (Pyodide) and Graphviz (WebAssembly) only when the reader presses Run.
 * After the build, the files the page needs are copied into ``site/live/``:
   ``book/live/*`` and, from ``node_modules`` (``npm ci``), Pyodide's
-  interpreter and standard library and the Graphviz ES module. Nothing loads
-  from outside the site.
+  interpreter and standard library (with bytecode for what Python imports to
+  start, book.bytecode) and the Graphviz ES module. Nothing loads from outside
+  the site.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from book.live import publish
+from book.bytecode import stdlib_with_bytecode
+from book.live import RUNNER_PACKAGES, publish, runner_archive
 from book.sessions import ROOT
 
 LIVE = ROOT / "book" / "live"
@@ -65,11 +67,13 @@ def _copy(src, dst):
     shutil.copy2(src, dst)
 
 
-def copy_assets(site_dir, wheels):
-    """The live pages' files into the site, after its wheels (`wheels`: their names under wheels/)."""
+def copy_assets(site_dir, wheels, wheel_data):
+    """The live pages' files into the site, after its wheels (`wheels`: their names under
+    wheels/, `wheel_data`: their bytes)."""
     out = Path(site_dir) / "live"
+    stdlib = stdlib_with_bytecode(NODE_MODULES, [runner_archive(), *wheel_data], RUNNER_PACKAGES)
     for src, dst in VENDORED.items():
-        _copy(NODE_MODULES / src, out / dst)
+        _copy(stdlib if src == "pyodide/python_stdlib.zip" else NODE_MODULES / src, out / dst)
     for f in sorted(LIVE.iterdir()):
         if f.is_file():
             _copy(f, out / f.name)

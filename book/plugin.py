@@ -25,7 +25,8 @@ on_page_content     a chapter writes its notebook and its script (book.chapter_s
 on_page_context     a notebook page's table of contents points at its real ids
 on_post_page        mkdocstrings' stylesheet only where its output is (book.pagecss); a
                     notebook page's CSS into one shared file, figures into files
-on_post_build       the wheels (book.wheel), the live pages' files, the math (book.math),
+on_post_build       the wheels (book.wheel), the live pages' files (with bytecode for the
+                    page's Python, book.bytecode), the math (book.math),
                     the notebook pages' CSS cut to what they use (book.pagecss);
                     with GRADBOOK_BLOCK_OUTCOMES=FILE, what each block did, for the tests
 ==================  ===============================================================
@@ -203,9 +204,10 @@ class BookPlugin(BasePlugin[BookConfig]):
         gc.unfreeze()
         site = Path(config["site_dir"])
         (site / "wheels").mkdir(exist_ok=True)
-        for name, data in (gradbook_wheel(), *(installed_wheel(n) for n in LIVE_PACKAGES)):
+        wheels = [gradbook_wheel(), *(installed_wheel(n) for n in LIVE_PACKAGES)]
+        for name, data in wheels:
             (site / "wheels" / name).write_bytes(data)
-        live_site.copy_assets(site, self.wheels)
+        live_site.copy_assets(site, self.wheels, [data for _, data in wheels])
         typeset_site(site)  # the math of the finished pages
         self.notebooks.prune_css()  # last: the notebook pages are final
         self.notebooks.close()

@@ -198,6 +198,31 @@ def test_edit_run_and_redraw(pages):
     assert not builds_l.locator(".gb-live-output").is_visible()
 
 
+FROM_BYTECODE = """import sys, zipimport
+stdlib = [m for m in list(sys.modules.values()) if isinstance(getattr(m, "__loader__", None), zipimport.zipimporter)]
+print("compiled from source:", sorted(m.__name__ for m in stdlib if not m.__file__.endswith(".pyc")))
+print("read as bytecode:", len(stdlib))
+import textwrap
+textwrap.wrap("x", width=0)"""
+
+
+def test_python_starts_from_bytecode(pages):
+    """Every standard-library module Python and the runner have imported once a block has
+    run was read as bytecode (book.bytecode), not compiled from source in the page; and a
+    traceback through the standard library still quotes its source."""
+    p = pages("02")
+    block = p.block_with("sq = a * a")
+    p.edit(block, FROM_BYTECODE)
+    p.run(block)
+    out = p.output(block)
+    assert "compiled from source: []" in out, out
+    assert int(re.search(r"read as bytecode: (\d+)", out)[1]) > 100, out
+    # The frame in textwrap.py, with its line: the sources are in the zip beside the bytecode.
+    assert re.search(r'textwrap\.py", line \d+, in \w+\n +raise ValueError\(', out), out
+    assert "ValueError: invalid width 0 (must be > 0)" in out, out
+    block.get_by_role("button", name="Reset").click()
+
+
 def test_exception_shows_traceback(pages):
     p = pages("02")
     block = p.block_with("sq = a * a")
