@@ -34,7 +34,8 @@ for (const a of archives) py.unpackArchive(new Uint8Array(fs.readFileSync(a)), "
 py.runPython("import book.pagerun, gradbook, graphviz");
 const t2 = performance.now(), c2 = process.cpuUsage();
 const cpu = (a, b) => (b.user + b.system - a.user - a.system) / 1e6;
-console.log(JSON.stringify({ start: (t1 - t0) / 1e3, startCpu: cpu(c0, c1), runner: (t2 - t1) / 1e3, runnerCpu: cpu(c1, c2) }));
+const times = { start: (t1 - t0) / 1e3, startCpu: cpu(c0, c1), runner: (t2 - t1) / 1e3, runnerCpu: cpu(c1, c2) };
+console.log(JSON.stringify(times));
 """
 
 
@@ -54,7 +55,9 @@ def main():
             for name, stdlib in stdlibs.items():
                 out = subprocess.run(
                     ["node", str(script), (PYODIDE / "pyodide.mjs").as_uri(), str(stdlib), *map(str, archives)],
-                    capture_output=True, text=True, check=True,
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 )
                 results[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
                 print(f"run {run + 1}/{args.runs}, {name}: {results[name][-1]}", file=sys.stderr)
@@ -64,9 +67,14 @@ def main():
     for name, m in medians.items():
         print(f"{name:<22} {m['start']:7.2f} {m['startCpu']:7.2f} {m['runner']:7.2f} {m['runnerCpu']:7.2f}")
     a, b = medians.values()
-    print(f"with bytecode: start {a['start'] / b['start']:.1f}x faster, {a['startCpu'] / b['startCpu']:.1f}x less CPU; "
-          f"start and runner import {(a['start'] + a['runner']) / (b['start'] + b['runner']):.1f}x faster")
-    print(f"stdlib zip: {stdlibs['npm (source only)'].stat().st_size:,} B from npm, {site_zip.stat().st_size:,} B in the site")
+    print(
+        f"with bytecode: start {a['start'] / b['start']:.1f}x faster, {a['startCpu'] / b['startCpu']:.1f}x less CPU; "
+        f"start and runner import {(a['start'] + a['runner']) / (b['start'] + b['runner']):.1f}x faster"
+    )
+    print(
+        f"stdlib zip: {stdlibs['npm (source only)'].stat().st_size:,} B from npm, "
+        f"{site_zip.stat().st_size:,} B in the site"
+    )
 
 
 if __name__ == "__main__":
