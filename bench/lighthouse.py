@@ -1,6 +1,6 @@
 """Lighthouse scores of the book's heaviest pages, served as GitHub Pages serves them.
 
-    python bench/lighthouse.py SITE_DIR [--runs 3] [--forms mobile,desktop] [--pages home,ch2,...]
+    python bench/lighthouse.py SITE_DIR [--runs 3] [--forms mobile,desktop] [--pages home,ch2,...|all]
                                [--keep DIR] [--lighthouse PATH]
     python bench/lighthouse.py SITE_DIR --serve [--port N]   # only serve it, to look at it
 
@@ -40,13 +40,18 @@ import time
 from pathlib import Path
 
 PREFIX = "/gradbook/"
-PAGES = {
-    "home": "",
-    "ch2": "chapters/02-value-object/",
-    "ch7": "chapters/07-accumulation-bug/",
-    "ch11": "chapters/11-training-moons/",
-    "nb3": "notebooks/03-manual-backprop/",
-}
+# The five heaviest pages, measured by default; `--pages all` measures every chapter and notebook.
+HEAVIEST = ["home", "ch2", "ch7", "ch11", "nb3"]
+
+
+def site_pages(site):
+    """{"home": "", "ch1": "chapters/01-derivatives/", ..., "nb1": "notebooks/01-derivatives/", ...}"""
+    pages = {"home": ""}
+    for kind, short in (("chapters", "ch"), ("notebooks", "nb")):
+        for index in sorted((site / kind).glob("[0-9][0-9]-*/index.html")):
+            pages[f"{short}{int(index.parent.name[:2])}"] = f"{kind}/{index.parent.name}/"
+    return pages
+
 VERSION = "13.5.0"
 # What GitHub Pages compresses: text, and WebAssembly.
 COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".py", ".wasm", ".map", ".ipynb")
@@ -166,7 +171,9 @@ def main(argv=None):
     parser.add_argument("site", help="a built site's folder")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--forms", default="mobile,desktop")
-    parser.add_argument("--pages", default=",".join(PAGES), help=f"some of {', '.join(PAGES)}")
+    parser.add_argument(
+        "--pages", default=",".join(HEAVIEST), help="home, chN, nbN (comma-separated), or all (default: %(default)s)"
+    )
     parser.add_argument("--keep", help="a folder for each run's JSON report")
     parser.add_argument("--lighthouse", help=f"a lighthouse {VERSION} executable (default: npx)")
     parser.add_argument("--serve", action="store_true", help="only serve the site (until Ctrl+C), to look at it")
@@ -175,6 +182,11 @@ def main(argv=None):
     site = Path(args.site)
     if not (site / "index.html").is_file():
         sys.exit(f"lighthouse.py: {site} is not a built site (no index.html)")
+    pages = site_pages(site)
+    names = list(pages) if args.pages == "all" else args.pages.split(",")
+    unknown = [n for n in names if n not in pages]
+    if unknown:
+        sys.exit(f"lighthouse.py: no page {', '.join(unknown)} in {site}; it has {', '.join(pages)}")
     if args.serve:
         server, base = serve(site, args.port)
         print(f"{site} served at {base} (Ctrl+C ends)", flush=True)
@@ -192,12 +204,12 @@ def main(argv=None):
     print(f"# {os.cpu_count()} CPUs, load average {load}; {args.runs} runs each")
     rows = []
     try:
-        for name in args.pages.split(","):
+        for name in names:
             for form in args.forms.split(","):
                 runs = []
                 for i in range(args.runs):
                     out = keep / f"{name}-{form}-{i + 1}.json"
-                    runs.append(run_once(command, base + PAGES[name], form, out))
+                    runs.append(run_once(command, base + pages[name], form, out))
                     print(f"  {name} {form} run {i + 1}: {runs[-1]['perf']}/{runs[-1]['a11y']}", file=sys.stderr)
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                 rows.append((name, form, med, [r["perf"] for r in runs]))
