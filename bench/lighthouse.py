@@ -52,6 +52,7 @@ def site_pages(site):
             pages[f"{short}{int(index.parent.name[:2])}"] = f"{kind}/{index.parent.name}/"
     return pages
 
+
 VERSION = "13.5.0"
 # What GitHub Pages compresses: text, and WebAssembly.
 COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".py", ".wasm", ".map", ".ipynb")
